@@ -1,0 +1,163 @@
+"""The shared training loop (introduced in notebook 01, used by every notebook).
+
+A *loss callable* receives the model and one batch and returns either a scalar
+tensor or a dict with a scalar ``"loss"`` plus any extra numbers to log::
+
+    def mse_loss(model, x):
+        return F.mse_loss(model(x), x)
+
+    history = fit(model, mse_loss, train_x, val_x, epochs=10)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+import torch
+from tqdm.auto import tqdm
+
+from .batching import iterate_batches
+from .checks import check_positive_float, check_positive_int, check_same_length, check_tensor
+from .runtime import get_device
+
+__all__ = ["TrainingDivergedError", "fit", "evaluate"]
+
+LossFn = Callable[..., "torch.Tensor | dict[str, torch.Tensor]"]
+
+
+class TrainingDivergedError(RuntimeError):
+    """The loss became NaN or infinite during training."""
+
+
+def _as_tuple(name: str, data) -> tuple[torch.Tensor, ...]:
+    tensors = (data,) if isinstance(data, torch.Tensor) else tuple(data)
+    if not tensors:
+        raise ValueError(f"{name} must be a tensor or a non-empty tuple of tensors")
+    for i, t in enumerate(tensors):
+        check_tensor(f"{name}[{i}]", t, ndim=range(1, 8), min_len=1)
+    check_same_length(**{f"{name}[{i}]": t for i, t in enumerate(tensors)})
+    return tensors
+
+
+def _split_loss(out) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    if isinstance(out, dict):
+        if "loss" not in out:
+            raise ValueError("a loss callable that returns a dict must include the key 'loss'")
+        return out["loss"], out
+    if not isinstance(out, torch.Tensor):
+        raise ValueError(f"the loss callable must return a tensor or a dict, got {type(out).__name__}")
+    return out, {"loss": out}
+
+
+@torch.no_grad()
+def evaluate(model, loss_fn: LossFn, data, *, batch_size: int = 1024, device=None) -> dict:
+    """Mean of every number ``loss_fn`` returns over ``data``, in eval mode (notebook 01)."""
+    tensors = _as_tuple("data", data)
+    check_positive_int("batch_size", batch_size)
+    device = device or next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    sums: dict[str, float] = defaultdict(float)
+    n = 0
+    for batch in iterate_batches(*tensors, batch_size=batch_size, shuffle=False, device=device):
+        _, parts = _split_loss(loss_fn(model, *batch))
+        k = batch[0].shape[0]
+        for key, value in parts.items():
+            sums[key] += float(value) * k
+        n += k
+    model.train(was_training)
+    return {key: s / n for key, s in sums.items()}
+
+
+def fit(
+    model: torch.nn.Module,
+    loss_fn: LossFn,
+    train,
+    val=None,
+    *,
+    epochs: int = 10,
+    batch_size: int = 128,
+    optimizer: torch.optim.Optimizer | Callable | None = None,
+    lr: float = 1e-3,
+    device: torch.device | str | None = None,
+    seed: int = 0,
+    progress: bool = True,
+    desc: str | None = None,
+) -> dict[str, list[float]]:
+    """Train ``model`` with mini-batches drawn from in-memory tensors (notebook 01).
+
+    ``train``/``val`` are a tensor or a tuple of aligned tensors (e.g. ``(x, y)``);
+    each batch is passed to ``loss_fn(model, *batch)``. ``optimizer`` is an optimizer,
+    a factory ``params -> optimizer``, or ``None`` for Adam with learning rate ``lr``.
+    Returns the history: ``train_<key>`` and ``val_<key>`` lists with one value per
+    epoch for every number the loss returns, and ``epoch_seconds``.
+
+    Raises :class:`TrainingDivergedError` naming the epoch and step if the loss
+    becomes NaN or infinite.
+    """
+    if not isinstance(model, torch.nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise ValueError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    train = _as_tuple("train", train)
+    val = None if val is None else _as_tuple("val", val)
+    check_positive_int("epochs", epochs)
+    check_positive_int("batch_size", batch_size)
+    check_positive_float("lr", lr)
+    device = torch.device(device) if device is not None else get_device()
+    model.to(device)
+    if optimizer is None:
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    elif not isinstance(optimizer, torch.optim.Optimizer):
+        optimizer = optimizer(model.parameters())
+    generator = torch.Generator().manual_seed(seed)
+    steps = math.ceil(train[0].shape[0] / batch_size)
+    history: dict[str, list[float]] = defaultdict(list)
+
+    bar = tqdm(
+        total=epochs * steps,
+        desc=desc or type(model).__name__,
+        disable=not progress,
+        unit="step",
+        leave=True,
+        mininterval=0.5,
+    )
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        sums: dict[str, torch.Tensor] = {}
+        seen = 0
+        for step, batch in enumerate(
+            iterate_batches(*train, batch_size=batch_size, generator=generator, device=device),
+            start=1,
+        ):
+            loss, parts = _split_loss(loss_fn(model, *batch))
+            if not torch.isfinite(loss):
+                bar.close()
+                raise TrainingDivergedError(
+                    f"loss became {loss.item()} at epoch {epoch}, step {step} of {steps}; "
+                    "try a smaller learning rate or check the loss function"
+                )
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            k = batch[0].shape[0]
+            seen += k
+            for key, value in parts.items():
+                v = value.detach() * k
+                sums[key] = sums[key] + v if key in sums else v
+            if step % 20 == 0 or step == steps:
+                bar.set_postfix(epoch=epoch, loss=f"{sums['loss'].item() / seen:.4g}", refresh=False)
+            bar.update(1)
+        for key, value in sums.items():
+            history[f"train_{key}"].append(value.item() / seen)
+        if val is not None:
+            for key, value in evaluate(model, loss_fn, val, device=device).items():
+                history[f"val_{key}"].append(value)
+        history["epoch_seconds"].append(time.perf_counter() - start)
+    bar.close()
+    model.eval()
+    return dict(history)
