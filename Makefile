@@ -1,21 +1,26 @@
 # «Генеративные модели. Автоэнкодеры» — one-command set-up, tests and runs.
 #   make test   create .venv if needed, run unit tests and execute every notebook (nbval)
-#   make run    execute every notebook in order and save the outputs into it
+#   make run    execute every notebook in order, save the outputs into it, refresh the README index
 #   make lab    open JupyterLab in notebooks/
 #   make bench  data-pipeline benchmark (in-memory batches vs DataLoader)
+#   make slides reveal.js decks from the committed outputs into slides/ (offline; see README)
+#   make test-slides  open every deck in headless Chromium and check it (installs chromium if missing)
+#   make student      student editions (solutions replaced by stubs) into student/
+#   make slide-metadata  give notebook cells that lack one a slideshow slide type
 # Datasets are read from $AE_COURSE_DATA (default: data/); see data/README.md.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SLIDES_STAMP := $(VENV)/.installed-slides
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 CELL_TIMEOUT ?= 1800
 
-.PHONY: help venv test unit notebooks run lab bench lint data clean
+.PHONY: help venv test unit notebooks run lab bench lint data clean index slides test-slides student slide-metadata
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,11p' Makefile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +48,7 @@ run: $(STAMP)
 			--ExecutePreprocessor.timeout=$(CELL_TIMEOUT) "$$nb" || exit 1; \
 		echo "   $$(( $$(date +%s) - start )) s"; \
 	done
+	$(BIN)/python scripts/course_index.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -56,5 +62,24 @@ lint: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m utils.data
 
+$(SLIDES_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,slides]"
+	touch $(SLIDES_STAMP)
+
+slides: $(STAMP)
+	$(BIN)/python scripts/slides.py --build $(NOTEBOOKS)
+
+test-slides: $(SLIDES_STAMP) slides
+	SLIDES_BROWSER_TEST=1 $(BIN)/python -m pytest tests/test_slides_browser.py -v --durations=0
+
+index: $(STAMP)
+	$(BIN)/python scripts/course_index.py
+
+student: $(STAMP)
+	$(BIN)/python scripts/student.py $(NOTEBOOKS)
+
+slide-metadata: $(STAMP)
+	$(BIN)/python scripts/slides.py --apply-metadata $(NOTEBOOKS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache slides student

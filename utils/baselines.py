@@ -17,11 +17,13 @@ __all__ = ["PCAAutoencoder"]
 class PCAAutoencoder:
     """PCA with the autoencoder's interface: ``fit``, ``encode``, ``decode``, ``reconstruct``.
 
-    Reconstructions are clipped to [0, 1] like the images. Introduced in notebook 02.
+    With ``clip`` (the default) reconstructions are clipped to [0, 1] like the images;
+    ``clip=False`` gives plain PCA, as in the 2006 comparison of notebook 02.
     """
 
-    def __init__(self, code_dim: int, *, seed: int = 0):
+    def __init__(self, code_dim: int, *, clip: bool = True, seed: int = 0):
         self.code_dim = check_positive_int("code_dim", code_dim)
+        self.clip = bool(clip)
         self.seed = seed
         self.pca: PCA | None = None
         self.image_shape: tuple[int, ...] | None = None
@@ -57,7 +59,9 @@ class PCAAutoencoder:
         if codes.shape[1] != self.code_dim:
             raise ValueError(f"codes must have shape N×{self.code_dim}, got {tuple(codes.shape)}")
         out = torch.from_numpy(pca.inverse_transform(codes.double().numpy())).float()
-        return out.clamp_(0.0, 1.0).view(-1, *self.image_shape)
+        if self.clip:
+            out = out.clamp_(0.0, 1.0)
+        return out.view(-1, *self.image_shape)
 
     def reconstruct(self, images: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(images))

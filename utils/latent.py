@@ -51,9 +51,13 @@ def centroid_paths(
     """
     check_tensor("codes", codes, ndim=2, floating=True, min_len=1)
     check_labels("labels", labels, n=codes.shape[0])
+    check_positive_int("steps", steps)
     pairs = list(pairs)
     if not pairs:
         raise ValueError("pairs must list at least one (class_a, class_b) pair")
+    for i, pair in enumerate(pairs):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(isinstance(c, int) for c in pair)):
+            raise ValueError(f"pairs[{i}] must be a pair of class labels like (4, 9), got {pair!r}")
     present = set(labels.unique().tolist())
     rows = []
     for a, b in pairs:

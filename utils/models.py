@@ -62,18 +62,30 @@ class Autoencoder(nn.Module):
         super().__init__()
         check_positive_int("code_dim", code_dim)
         self.image_shape = tuple(image_shape)
+        if not self.image_shape:
+            raise ValueError("image_shape must list at least one size, e.g. (1, 28, 28)")
+        for i, s in enumerate(self.image_shape):
+            check_positive_int(f"image_shape[{i}]", s)
         self.code_dim = code_dim
         input_dim = 1
         for s in self.image_shape:
             input_dim *= s
+        self.input_dim = input_dim
         self.encoder = mlp([input_dim, *hidden, code_dim])
         self.decoder = mlp([code_dim, *reversed(hidden), input_dim], final_activation=nn.Sigmoid())
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        return self.encoder(x.flatten(1))  # N×1×28×28 → N×784 → N×code_dim
+        x = x.flatten(1)  # N×1×28×28 → N×784
+        if x.shape[1] != self.input_dim:
+            raise ValueError(
+                f"x must hold {self.input_dim} values per image {self.image_shape}, got {x.shape[1]}"
+            )
+        return self.encoder(x)  # N×784 → N×code_dim
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        return self.decoder(z).view(-1, *self.image_shape)
+        if z.ndim != 2 or z.shape[1] != self.code_dim:
+            raise ValueError(f"z must have shape N×{self.code_dim}, got {tuple(z.shape)}")
+        return self.decoder(z).view(-1, *self.image_shape)  # N×code_dim → N×784 → N×1×28×28
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(x))

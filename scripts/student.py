@@ -1,0 +1,135 @@
+"""Student editions of the notebooks (`make student`): solutions replaced by stubs.
+
+Every code cell tagged ``solution`` becomes a «Ваш код здесь» stub that assigns ``None`` to each name
+the solution defined at top level (variables, functions, classes), so the following self-check cell
+(tagged ``check``, built on ``utils.exercises.require``) stops with «Задание не выполнено…» until the
+student fills it in. Outputs and execution counts of solution and check cells are cleared; every
+other cell, and every cell's metadata, stays as it is. The editions go to ``student/`` (git-ignored).
+
+    python scripts/student.py notebooks/*.ipynb            # -> student/NN_topic.ipynb
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDENT_DIR = ROOT / "student"
+STUB_MARK = "# Ваш код здесь"
+
+
+class StudentError(RuntimeError):
+    """A notebook whose student edition cannot be made; the message names the notebook and cell."""
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for elt in target.elts for n in _target_names(elt)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []  # attribute or subscript assignment: not a new name
+
+
+def assigned_names(source: str) -> list[str]:
+    """Names a solution cell defines at top level, in order of first appearance."""
+    tree = ast.parse(source)
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            found = [n for t in node.targets for n in _target_names(t)]
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            found = _target_names(node.target)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found = [node.name]
+        else:
+            found = []
+        names += [n for n in found if n not in names]
+    return names
+
+
+def _signatures(source: str) -> dict[str, str]:
+    """``name(arg, ...)`` for the functions a solution defines (a hint the stub keeps)."""
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out[node.name] = f"{node.name}({', '.join(a.arg for a in node.args.args)})"
+    return out
+
+
+def stub_for(source: str) -> str:
+    """The stub that replaces a solution cell."""
+    names = assigned_names(source)
+    if not names:
+        raise StudentError("the solution assigns no variable at top level")
+    signatures = _signatures(source)
+    lines = [STUB_MARK]
+    for name in names:
+        if name in signatures:
+            lines.append(f"# напишите функцию {signatures[name]}")
+        lines.append(f"{name} = None")
+    return "\n".join(lines)
+
+
+def student_edition(nb: dict, name: str = "notebook") -> dict:
+    """A copy of the notebook (plain JSON dict) with solutions stubbed and exercise outputs cleared."""
+    nb = json.loads(json.dumps(nb))
+    for index, cell in enumerate(nb["cells"]):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") != "code" or not {"solution", "check"} & set(tags):
+            continue
+        if "solution" in tags:
+            try:
+                stub = stub_for(_source(cell))
+            except (SyntaxError, StudentError) as err:
+                raise StudentError(f"{name}: cell {index} (solution): {err}") from err
+            cell["source"] = stub.splitlines(keepends=True)
+        cell["outputs"] = []
+        cell["execution_count"] = None
+    return nb
+
+
+def write_student_edition(path: Path, out_dir: Path = STUDENT_DIR) -> Path:
+    path = Path(path)
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise StudentError(f"{path}: cannot read the notebook: {err}") from err
+    edition = student_edition(nb, str(path))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / path.name
+    target.write_text(
+        json.dumps(edition, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write student editions (solutions replaced by stubs).")
+    parser.add_argument("--out", type=Path, default=STUDENT_DIR, help="output folder (default: student/)")
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        for path in args.notebooks:
+            nb = json.loads(Path(path).read_text(encoding="utf-8"))
+            n = sum("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
+            target = write_student_edition(path, args.out)
+            print(f"{target}: {n} solution cell(s) replaced by stubs")
+    except (StudentError, OSError, json.JSONDecodeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

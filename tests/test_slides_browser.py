@@ -1,0 +1,296 @@
+"""The reveal.js decks in slides/ work in a real browser, offline (`make test-slides`).
+
+Runs only when SLIDES_BROWSER_TEST=1 (the make target sets it; `make slides` must have built the
+decks). Debian's Chromium is installed with apt-get if it is missing and driven headless through
+Playwright. The decks are served from 127.0.0.1; for every deck the test steps through every slide
+and checks: no console errors, no failed or off-machine requests, as many slides as the notebook's
+slideshow metadata asks for, every image on a visited slide decoded, every formula typeset by MathJax.
+Screenshots of the title slide and of a figure slide go to slides/screenshots/.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import threading
+import warnings
+import zlib
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SLIDES = ROOT / "slides"
+SHOTS = SLIDES / "screenshots"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("SLIDES_BROWSER_TEST") != "1", reason="browser test: run `make test-slides`"
+)
+
+
+def _load_slides_module():
+    spec = importlib.util.spec_from_file_location("course_slides", ROOT / "scripts" / "slides.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+slides = _load_slides_module()
+
+
+def expected_slides(nb: dict) -> int:
+    """Reveal.getTotalSlides() for nbconvert's layout: the first visible cell, then each slide/subslide."""
+    types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
+    visible = [i for i, t in enumerate(types) if t not in ("skip", "notes")]
+    return 1 + sum(t in ("slide", "subslide") for t in types[visible[0] + 1 :])
+
+
+def visible_images(nb: dict) -> int:
+    types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
+    return sum(
+        any(m in out.get("data", {}) for m in IMAGE_MIMES)
+        for cell, t in zip(nb["cells"], types, strict=True)
+        if t not in ("skip", "notes")
+        for out in cell.get("outputs", [])
+    )
+
+
+# ----------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            if result.returncode != 0:
+                pytest.fail(f"`{' '.join(cmd)}` failed (run as root?):\n{result.stderr[-2000:]}")
+        path = shutil.which("chromium")
+    assert path, "chromium is not installed"
+    return path
+
+
+def _png(width: int, height: int) -> bytes:
+    """A small grey-gradient PNG, written by hand (no imaging library needed)."""
+    rows = b"".join(b"\x00" + bytes((x * 255 // width) for x in range(width)) for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture(scope="module")
+def selftest_notebook(tmp_path_factory) -> Path:
+    """A tiny notebook with a figure output and formulas: checks the image and MathJax checks themselves."""
+    import base64
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    figure = nbformat.v4.new_output(
+        "display_data", data={"image/png": base64.b64encode(_png(120, 60)).decode(), "text/plain": "<Figure>"}
+    )
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Проверка колоды\n\nФормула в строке: $E = mc^2$."),
+        nbformat.v4.new_code_cell("import time\nT0 = time.perf_counter()"),
+        nbformat.v4.new_markdown_cell("## 1. Рисунок\n\n$$\\log P(x) = \\sum_i \\log P(x_i \\mid y)$$"),
+        nbformat.v4.new_code_cell("plt.imshow(x)", outputs=[figure], execution_count=2),
+        nbformat.v4.new_markdown_cell(
+            "**Заметки для преподавателя.** Эта ячейка видна только в режиме докладчика."
+        ),
+        nbformat.v4.new_markdown_cell("### Подраздел\n\nИ ещё $\\mu$ и $\\sigma^2$."),
+    ]
+    path = tmp_path_factory.mktemp("selftest") / "00_selftest.ipynb"
+    nbformat.write(nb, path)
+    slides.apply_metadata(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def decks(selftest_notebook) -> list[tuple[str, Path]]:
+    """(URL path, notebook) for every course deck plus the self-test deck."""
+    missing = [nb.name for nb in NOTEBOOKS if not (SLIDES / f"{nb.stem}.slides.html").exists()]
+    assert not missing, f"no deck for {missing}: run `make slides` first"
+    slides.install_vendor(SLIDES)
+    slides.build_deck(selftest_notebook, SLIDES / "selftest", vendor_prefix="../")
+    found = [(f"{nb.stem}.slides.html", nb) for nb in NOTEBOOKS]
+    return found + [(f"selftest/{selftest_notebook.stem}.slides.html", selftest_notebook)]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(_QuietHandler, directory=str(SLIDES))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile,  # a fresh --user-data-dir
+            executable_path=chromium,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+# --------------------------------------------------------------------------------------- test
+
+SLIDE_REPORT_JS = r"""
+async () => {
+  const slide = Reveal.getCurrentSlide();
+  await new Promise(resolve => MathJax.Hub.Queue(resolve));
+  const imgs = [...slide.querySelectorAll('img')];
+  await Promise.all(imgs.map(img => img.complete ? null
+    : new Promise(resolve => { img.onload = resolve; img.onerror = resolve; })));
+  const broken = imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 80));
+  const clone = slide.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, aside.notes, .MathJax_Preview, .jp-InputArea')
+       .forEach(el => el.remove());
+  const raw = clone.textContent.match(/\$[^$\n]{1,200}\$|\\\(|\\\[/g) || [];
+  const heading = slide.querySelector('h1, h2, h3');
+  return {
+    images: imgs.length,
+    broken,
+    raw,
+    math: slide.querySelectorAll('.MathJax_CHTML, .MathJax_Display, .MathJax').length,
+    title: heading ? heading.textContent.trim().slice(0, 60) : '',
+  };
+}
+"""
+
+
+def _settle(page) -> None:
+    """Let reveal.js finish the slide change and MathJax its re-rendering before a screenshot."""
+    page.wait_for_timeout(400)
+    page.evaluate("async () => { await new Promise(r => MathJax.Hub.Queue(r)); }")
+    page.wait_for_timeout(200)
+
+
+def test_decks_present(decks):
+    assert len(decks) == len(NOTEBOOKS) + 1
+
+
+@pytest.mark.parametrize("index", range(len(NOTEBOOKS) + 1), ids=[nb.stem for nb in NOTEBOOKS] + ["selftest"])
+def test_deck_in_browser(index, decks, server, browser):
+    url_path, notebook = decks[index]
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    expected = expected_slides(nb)
+    errors, failed, foreign = [], [], []
+    page = browser.new_page()
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda req: failed.append(f"{req.url[:120]} ({req.failure})"))
+    page.on(
+        "response",
+        lambda resp: failed.append(f"{resp.url[:120]} (HTTP {resp.status})") if resp.status >= 400 else None,
+    )
+    page.on(
+        "request",
+        lambda req: (
+            None if req.url.startswith((server, "data:", "blob:", "about:")) else foreign.append(req.url)
+        ),
+    )
+    try:
+        page.goto(f"{server}/{url_path}", wait_until="load")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=30_000)
+        page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=30_000)
+        total = page.evaluate("() => Reveal.getTotalSlides()")
+        assert total == expected, (
+            f"{notebook.name}: the deck has {total} slides, the metadata asks for {expected}"
+        )
+
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        _settle(page)
+        page.screenshot(path=str(SHOTS / f"{notebook.stem}_title.png"))
+
+        seen, reports, figure_slide = [], {}, None
+        for _ in range(20 * expected + 200):  # slides plus fragments; a stuck deck ends the loop
+            where = page.evaluate("() => Reveal.getIndices()")
+            key = (where["h"], where.get("v") or 0)
+            if key not in reports:
+                seen.append(key)
+                reports[key] = report = page.evaluate(SLIDE_REPORT_JS)
+                assert not report["broken"], (
+                    f"{notebook.name} slide {key}: images not loaded {report['broken']}"
+                )
+                assert not report["raw"], f"{notebook.name} slide {key}: formulas not typeset {report['raw']}"
+                if report["images"] and figure_slide is None:
+                    figure_slide = key
+            if page.evaluate("() => Reveal.isLastSlide() && !Reveal.availableFragments().next"):
+                break
+            page.evaluate("() => Reveal.next()")
+        assert len(seen) == expected, (
+            f"{notebook.name}: stepped through {len(seen)} slides, expected {expected}"
+        )
+
+        n_images = sum(r["images"] for r in reports.values())
+        if visible_images(nb):
+            assert figure_slide is not None, (
+                f"{notebook.name}: the notebook has figures but no slide shows one"
+            )
+        if figure_slide is not None:
+            page.evaluate(f"() => Reveal.slide({figure_slide[0]}, {figure_slide[1]}, 1000)")
+            _settle(page)  # a long slide scrolls: bring its first figure into view
+            page.evaluate("() => Reveal.getCurrentSlide().querySelector('img').scrollIntoView(false)")
+            page.wait_for_timeout(200)
+            page.screenshot(path=str(SHOTS / f"{notebook.stem}_figure.png"))
+        else:
+            warnings.warn(
+                f"{notebook.name}: no figure in the committed outputs, no figure screenshot", stacklevel=1
+            )
+        math = sum(r["math"] for r in reports.values())
+        print(f"{notebook.name}: {len(seen)} slides, {n_images} images, {math} typeset formulas")
+        if "$" in "".join(
+            c.get("source", "") if isinstance(c.get("source"), str) else "".join(c["source"])
+            for c in nb["cells"]
+            if c["cell_type"] == "markdown"
+        ):
+            assert math > 0, f"{notebook.name}: the markdown has formulas but MathJax typeset none"
+    finally:
+        page.close()
+    assert not errors, f"{notebook.name}: console errors: {errors}"
+    assert not failed, f"{notebook.name}: failed requests: {failed}"
+    assert not foreign, f"{notebook.name}: requests that leave the machine: {foreign}"

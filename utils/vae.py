@@ -1,0 +1,167 @@
+"""The variational autoencoder, its ELBO and a log-likelihood estimate (notebook 05).
+
+* :class:`VAE` — the lecture's VAE, corrected: the encoder returns μ and log σ²
+  (split with ``chunk(2, dim=-1)``), the sample is drawn with ``randn_like`` on the
+  input's device, the decoder returns Bernoulli logits.
+* :func:`kl_normal_standard` — KL(N(μ, σ²) ‖ N(0, I)) in closed form, per sample.
+* :func:`elbo_terms` — the loss for :func:`utils.training.fit`: reconstruction
+  (Bernoulli NLL summed over pixels) + β·KL (summed over latent dims), per image, in nats.
+* :func:`iwae_log_likelihood` — the importance-sampled bound on log p(x) with k samples
+  (Burda et al., 2015); k = 1 is the ELBO, larger k is tighter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .checks import check_images, check_positive_float, check_positive_int, check_tensor
+from .models import mlp
+
+__all__ = ["VAE", "kl_normal_standard", "bernoulli_nll", "elbo_terms", "iwae_log_likelihood"]
+
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+class VAE(nn.Module):
+    """Encoder x → (μ, log σ²), sample z = μ + σ·ε, decoder z → Bernoulli logits (notebook 05).
+
+    ``hidden=(400,)`` and ``latent_dim=20`` give the classic 784-400-20 model of the
+    PyTorch examples. ``decode`` returns pixel probabilities (images in (0, 1)),
+    ``decode_logits`` the logits that the loss uses.
+    """
+
+    def __init__(
+        self,
+        latent_dim: int = 20,
+        hidden: Sequence[int] = (400,),
+        image_shape: Sequence[int] = (1, 28, 28),
+    ):
+        super().__init__()
+        self.latent_dim = check_positive_int("latent_dim", latent_dim)
+        self.image_shape = tuple(image_shape)
+        input_dim = math.prod(self.image_shape)
+        self.encoder = mlp([input_dim, *hidden, 2 * latent_dim])  # → [μ | log σ²]
+        self.decoder = mlp([latent_dim, *reversed(tuple(hidden)), input_dim])  # → logits
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mu, logvar = self.encoder(x.flatten(1)).chunk(2, dim=-1)  # split the features, not the batch
+        return mu, logvar
+
+    @staticmethod
+    def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+        eps = torch.randn_like(mu)  # same shape, dtype and device as μ
+        return mu + torch.exp(0.5 * logvar) * eps
+
+    def decode_logits(self, z: torch.Tensor) -> torch.Tensor:
+        return self.decoder(z).view(-1, *self.image_shape)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.decode_logits(z))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mu, logvar = self.encode(x)
+        z = self.reparameterize(mu, logvar)
+        return self.decode_logits(z), mu, logvar
+
+
+def _check_gaussian(mu, logvar) -> None:
+    check_tensor("mu", mu, ndim=range(1, 4), floating=True)
+    check_tensor("logvar", logvar, ndim=range(1, 4), floating=True)
+    if mu.shape != logvar.shape:
+        raise ValueError(
+            f"mu and logvar must have the same shape, got {tuple(mu.shape)} and {tuple(logvar.shape)}"
+        )
+
+
+def kl_normal_standard(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ_j (σ_j² + μ_j² − log σ_j² − 1), summed over the last dim.
+
+    ``mu`` and ``logvar`` (= log σ²) have shape …×d; the result has shape … (nats).
+    Introduced in notebook 05.
+    """
+    _check_gaussian(mu, logvar)
+    return 0.5 * (logvar.exp() + mu.pow(2) - logvar - 1.0).sum(-1)
+
+
+def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """−log p(x|z) of a Bernoulli decoder: BCE-with-logits summed over each image's pixels (nats).
+
+    ``logits`` and ``x`` are N×C×H×W; returns shape N. Introduced in notebook 05.
+    """
+    check_tensor("logits", logits, ndim=4, floating=True)
+    check_images("x", x)
+    if logits.shape != x.shape:
+        raise ValueError(
+            f"logits and x must have the same shape, got {tuple(logits.shape)} and {tuple(x.shape)}"
+        )
+    return F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
+
+
+def elbo_terms(model: VAE, x: torch.Tensor, *, beta: float = 1.0) -> dict[str, torch.Tensor]:
+    """The β-VAE loss for :func:`utils.training.fit`, every term per image in nats (notebook 05).
+
+    ``rec`` = Bernoulli NLL summed over pixels, ``kl`` = KL summed over latent dims,
+    ``neg_elbo`` = rec + kl (the bound, whatever β is), ``loss`` = rec + β·kl; each is
+    the mean over the batch of per-image sums. Averaging over pixels instead of summing
+    would divide ``rec`` by 784 — the same as a hidden β = 784.
+    """
+    if not isinstance(model, VAE):
+        raise ValueError(f"model must be a utils.vae.VAE, got {type(model).__name__}")
+    check_images("x", x)
+    if x.shape[0] == 0:
+        raise ValueError("x must hold at least one image")
+    beta = check_positive_float("beta", beta, allow_zero=True)
+    logits, mu, logvar = model(x)
+    rec = bernoulli_nll(logits, x).mean()
+    kl = kl_normal_standard(mu, logvar).mean()
+    return {"loss": rec + beta * kl, "rec": rec, "kl": kl, "neg_elbo": rec + kl}
+
+
+@torch.no_grad()
+def iwae_log_likelihood(
+    model: VAE,
+    x: torch.Tensor,
+    *,
+    k: int = 100,
+    batch_size: int = 100,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Importance-sampled estimate of log p(x) per image (nats), the IWAE bound (notebook 05).
+
+    log p(x) ≥ E log (1/k) Σ_j p(x|z_j) p(z_j) / q(z_j|x),  z_j ~ q(z|x).
+    k = 1 is an unbiased estimate of the ELBO; the bound tightens as k grows.
+    ``generator`` (a CPU ``torch.Generator``) makes the draws reproducible.
+    """
+    if not isinstance(model, VAE):
+        raise ValueError(f"model must be a utils.vae.VAE, got {type(model).__name__}")
+    check_images("x", x)
+    if x.shape[0] == 0:
+        raise ValueError("x must hold at least one image")
+    check_positive_int("k", k)
+    check_positive_int("batch_size", batch_size)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    out = []
+    for start in range(0, x.shape[0], batch_size):
+        xb = x[start : start + batch_size].to(device)
+        b = xb.shape[0]
+        mu, logvar = model.encode(xb)  # b×d
+        eps = torch.randn(k, b, model.latent_dim, generator=generator).to(device)
+        z = mu + torch.exp(0.5 * logvar) * eps  # k×b×d
+        log_q = -0.5 * (eps.pow(2) + logvar + _LOG_2PI).sum(-1)  # log N(z; μ, σ²)
+        log_prior = -0.5 * (z.pow(2) + _LOG_2PI).sum(-1)  # log N(z; 0, I)
+        logits = model.decode_logits(z.reshape(k * b, -1))
+        target = xb.unsqueeze(0).expand(k, *xb.shape).reshape(k * b, *xb.shape[1:])
+        log_px_z = -bernoulli_nll(logits, target).view(k, b)
+        log_w = log_px_z + log_prior - log_q
+        out.append((torch.logsumexp(log_w, dim=0) - math.log(k)).cpu())
+    model.train(was_training)
+    return torch.cat(out)
