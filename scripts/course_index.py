@@ -56,6 +56,7 @@ def notebook_row(path: Path) -> str:
     number = path.name[:2]
     title = path.stem[3:].replace("_", " ")
     cells = " <br> ".join(h.replace("|", "\\|") for h in headlines)
+    summary = summary.replace("|", "\\|")
     return f"| {number} | [{title}](notebooks/{path.name}) | {summary} | {runtime} | {cells} |"
 
 
