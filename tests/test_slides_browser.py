@@ -181,7 +181,16 @@ def browser(chromium):
 SLIDE_REPORT_JS = r"""
 async () => {
   const slide = Reveal.getCurrentSlide();
-  await new Promise(resolve => MathJax.Hub.Queue(resolve));
+  const rendered = () => slide.querySelectorAll('.MathJax_CHTML, .MathJax_Display, .MathJax').length;
+  // The deck re-renders the formulas of a slide after every slide change (MathJax.Hub.Rerender),
+  // so wait until each formula of this slide has its output again (5 s at most).
+  let jax = 0;
+  for (let i = 0; i < 50; i++) {
+    await new Promise(resolve => MathJax.Hub.Queue(resolve));
+    jax = MathJax.Hub.getAllJax(slide).length;
+    if (rendered() >= jax) break;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
   const imgs = [...slide.querySelectorAll('img')];
   await Promise.all(imgs.map(img => img.complete ? null
     : new Promise(resolve => { img.onload = resolve; img.onerror = resolve; })));
@@ -195,7 +204,8 @@ async () => {
     images: imgs.length,
     broken,
     raw,
-    math: slide.querySelectorAll('.MathJax_CHTML, .MathJax_Display, .MathJax').length,
+    math: rendered(),
+    jax,
     title: heading ? heading.textContent.trim().slice(0, 60) : '',
   };
 }
@@ -257,6 +267,9 @@ def test_deck_in_browser(index, decks, server, browser):
                     f"{notebook.name} slide {key}: images not loaded {report['broken']}"
                 )
                 assert not report["raw"], f"{notebook.name} slide {key}: formulas not typeset {report['raw']}"
+                assert report["math"] >= report["jax"], (
+                    f"{notebook.name} slide {key}: {report['jax']} formulas, {report['math']} typeset"
+                )
                 if report["images"] and figure_slide is None:
                     figure_slide = key
             if page.evaluate("() => Reveal.isLastSlide() && !Reveal.availableFragments().next"):

@@ -23,7 +23,7 @@ from .batching import iterate_batches
 from .checks import check_positive_float, check_positive_int, check_same_length, check_tensor
 from .runtime import get_device
 
-__all__ = ["TrainingDivergedError", "fit", "evaluate"]
+__all__ = ["TrainingDivergedError", "adam", "adam_one_cycle", "fit", "evaluate"]
 
 LossFn = Callable[..., "torch.Tensor | dict[str, torch.Tensor]"]
 
@@ -91,7 +91,7 @@ def fit(
 
     ``train``/``val`` are a tensor or a tuple of aligned tensors (e.g. ``(x, y)``);
     each batch is passed to ``loss_fn(model, *batch)``. ``optimizer`` is an optimizer,
-    a factory ``params -> optimizer``, or ``None`` for Adam with learning rate ``lr``.
+    a factory ``params -> optimizer``, or ``None`` for :func:`adam` with learning rate ``lr``.
     Returns the history: ``train_<key>`` and ``val_<key>`` lists with one value per
     epoch for every number the loss returns, and ``epoch_seconds``.
 
@@ -110,7 +110,7 @@ def fit(
     device = torch.device(device) if device is not None else get_device()
     model.to(device)
     if optimizer is None:
-        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        optimizer = adam(model.parameters(), lr=lr)
     elif not isinstance(optimizer, torch.optim.Optimizer):
         optimizer = optimizer(model.parameters())
     generator = torch.Generator().manual_seed(seed)
@@ -161,3 +161,41 @@ def fit(
     bar.close()
     model.eval()
     return dict(history)
+
+
+def adam(params, lr: float = 1e-3) -> torch.optim.Adam:
+    """Adam with the fused implementation where PyTorch has one (CPU, CUDA) (notebook 01).
+
+    Same update rule as ``torch.optim.Adam(params, lr=lr)``; the fused kernel updates each
+    parameter in one pass over memory instead of about ten, which makes a training step of
+    the course's small models about a fifth faster on a laptop CPU.
+    """
+    check_positive_float("lr", lr)
+    params = list(params)
+    if not params:
+        raise ValueError("params must hold at least one parameter (model.parameters() is empty?)")
+    tensors = [p for group in params for p in (group["params"] if isinstance(group, dict) else [group])]
+    fused = all(p.device.type in ("cpu", "cuda") and p.is_floating_point() for p in tensors)
+    return torch.optim.Adam(params, lr=lr, fused=True if fused else None)
+
+
+def adam_one_cycle(max_lr: float, epochs: int, n_train: int, batch_size: int = 128) -> Callable:
+    """Optimizer factory for :func:`fit`: Adam under a OneCycle schedule (notebook 02).
+
+    The learning rate rises to ``max_lr`` and then anneals to almost zero over
+    ``epochs`` passes of ``n_train`` samples in batches of ``batch_size``; the
+    schedule steps after every optimizer step. Pass the result as ``optimizer=``.
+    """
+    check_positive_float("max_lr", max_lr)
+    check_positive_int("epochs", epochs)
+    check_positive_int("n_train", n_train)
+    check_positive_int("batch_size", batch_size)
+    total_steps = epochs * math.ceil(n_train / batch_size)
+
+    def make(params) -> torch.optim.Optimizer:
+        opt = adam(params, lr=max_lr)
+        schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=total_steps)
+        opt.register_step_post_hook(lambda *_: schedule.step())
+        return opt
+
+    return make
