@@ -1,7 +1,8 @@
 """Data-pipeline benchmark: one epoch of the classic MNIST VAE, two ways, side by side.
 
 (a) the common pattern: torchvision dataset + ToTensor() + DataLoader (per-sample PIL work);
-(b) this course's pipeline: the whole dataset in one tensor, batches by indexing (utils.fit).
+(b) this course's pipeline: the whole dataset in one tensor, batches by indexing, utils.fit
+    (which uses the fused Adam of utils.training.adam).
 
 Same model (pytorch/examples `vae`: 784-400-20, batch 128, Adam 1e-3, summed BCE + KL),
 same seed, same process. Prints seconds per epoch, the ratio, and achieved GFLOP/s against
