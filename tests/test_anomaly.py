@@ -144,3 +144,11 @@ def test_plots_return_figures():
     fig3 = plot_confusion(detection_metrics(s, y, 0.5)["confusion"])
     for f in (fig, fig2, fig3):
         plt.close(f)
+
+
+def test_threshold_at_fpr_just_below_one_gives_the_minimum():
+    from utils.anomaly import threshold_at_fpr
+
+    scores = torch.tensor([3.0, 1.0, 2.0, 5.0, 4.0])
+    assert threshold_at_fpr(scores, 1 - 1e-12) == 1.0  # all but the smallest score above it
+    assert threshold_at_fpr(scores, 0.0) == 5.0

@@ -106,7 +106,7 @@ def threshold_at_fpr(normal_scores: torch.Tensor, fpr: float) -> float:
     scores = _check_scores("normal_scores", normal_scores)
     check_probability("fpr", fpr, open_right=True)
     n = scores.shape[0]
-    k = math.floor(fpr * n + 1e-9)  # number of normal scores allowed above the threshold
+    k = min(math.floor(fpr * n + 1e-9), n - 1)  # normal scores allowed above the threshold
     return float(torch.sort(scores).values[n - k - 1])
 
 

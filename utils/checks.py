@@ -45,12 +45,14 @@ def check_tensor(
         raise ValueError(f"{name} must hold at least {min_len} item(s), got {value.shape[0]}")
     if floating and not value.is_floating_point():
         raise ValueError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
-    if value.is_floating_point() and value.numel():
-        if finite and not torch.isfinite(value).all():
-            bad = "NaN" if torch.isnan(value).any() else "inf"
+    scan = finite or min_value is not None or max_value is not None
+    if value.is_floating_point() and value.numel() and scan:
+        # one pass over the data: min and max propagate NaN, so they also reveal NaN and inf
+        lo, hi = torch.stack(torch.aminmax(value.detach())).tolist()
+        if finite and not (math.isfinite(lo) and math.isfinite(hi)):
+            bad = "NaN" if math.isnan(lo) or math.isnan(hi) else "inf"
             raise ValueError(f"{name} contains {bad} values; expected finite numbers")
         if min_value is not None or max_value is not None:
-            lo, hi = value.min().item(), value.max().item()
             if (min_value is not None and lo < min_value) or (max_value is not None and hi > max_value):
                 raise ValueError(
                     f"{name} must have values in [{min_value}, {max_value}], got range [{lo:.4g}, {hi:.4g}]"
@@ -60,10 +62,9 @@ def check_tensor(
 
 def check_images(name: str, images, *, unit_range: bool = True) -> torch.Tensor:
     """Images are N×C×H×W floating tensors, values in [0, 1] unless ``unit_range=False``."""
-    check_tensor(name, images, ndim=4, floating=True)
     if unit_range:
-        check_tensor(name, images, min_value=0.0, max_value=1.0)
-    return images
+        return check_tensor(name, images, ndim=4, floating=True, min_value=0.0, max_value=1.0)
+    return check_tensor(name, images, ndim=4, floating=True)
 
 
 def check_labels(name: str, labels, n: int | None = None) -> torch.Tensor:
