@@ -3,6 +3,7 @@
 #   make run    execute every notebook in order, save the outputs into it, refresh the README index
 #   make lab    open JupyterLab in notebooks/
 #   make bench  data-pipeline benchmark (in-memory batches vs DataLoader)
+#   make seeds  re-execute every notebook with all literal seeds shifted (SHIFT=1000) and list failing claims
 #   make slides reveal.js decks from the committed outputs into slides/ (offline; see README)
 #   make test-slides  open every deck in headless Chromium and check it (installs chromium if missing)
 #   make student      student editions (solutions replaced by stubs) into student/
@@ -17,10 +18,10 @@ SLIDES_STAMP := $(VENV)/.installed-slides
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 CELL_TIMEOUT ?= 1800
 
-.PHONY: help venv test unit notebooks run lab bench lint data clean index slides test-slides student slide-metadata
+.PHONY: help venv test unit notebooks run lab bench seeds lint data clean index slides test-slides student slide-metadata
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+SHIFT ?= 1000
+seeds: $(STAMP)
+	$(BIN)/python scripts/shift_seeds.py --shift $(SHIFT) $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check utils tests scripts notebooks

@@ -1,0 +1,43 @@
+"""scripts/shift_seeds.py: every literal seed is shifted, nothing else is."""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("shift_seeds", ROOT / "scripts" / "shift_seeds.py")
+shift_seeds = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(shift_seeds)
+
+
+def test_every_seed_form_is_shifted():
+    src = (
+        "utils.seed_everything(0)\n"
+        "g = torch.Generator().manual_seed(3)\n"
+        "fit(model, loss, x, epochs=5, seed=0, batch_size=128)\n"
+        "KMeans(10, random_state=7)\n"
+        "rng = np.random.default_rng(42)\n"
+    )
+    out, n = shift_seeds.shift_source(src, 1000)
+    assert n == 5
+    assert "seed_everything(1000)" in out
+    assert "manual_seed(1003)" in out
+    assert "seed=1000," in out and "epochs=5" in out and "batch_size=128" in out
+    assert "random_state=1007" in out
+    assert "default_rng(1042)" in out
+
+
+def test_non_seed_numbers_and_names_are_kept():
+    src = "n_seeds = 3\nseeds = [0, 1]\nmy_seed_value(4)\nreseed=5\nx = seed + 2\n"
+    out, n = shift_seeds.shift_source(src, 1000)
+    assert n == 0 and out == src
+
+
+def test_failing_cells_are_listed():
+    nb = nbformat.v4.new_notebook()
+    ok = nbformat.v4.new_code_cell("x = 1")
+    bad = nbformat.v4.new_code_cell("# claim\nassert x > 2, 'x too small'")
+    bad.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="x too small", traceback=[])]
+    nb.cells = [nbformat.v4.new_markdown_cell("text"), ok, bad]
+    assert shift_seeds.failing_cells(nb) == [(2, "# claim", "AssertionError: x too small")]
