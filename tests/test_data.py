@@ -75,11 +75,76 @@ def test_official_mnist_md5_accepted(idx_root, monkeypatch):
     assert x.shape[0] == 12
 
 
-def test_fashion_mismatch_warns_but_loads(tmp_path):
+def test_fashion_unconfirmed_copy_prints_one_russian_note(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data, "_SPLIT_SIZES", {"train": 12, "test": 6})
     root = make_idx_folder(tmp_path, "FashionMNIST")
-    with pytest.warns(UserWarning, match="could not be confirmed as the official"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a note in the output, not an English warning with a path
         x, y = load_fashion_mnist("train", root, download=False)
+        load_fashion_mnist("test", root, download=False)
     assert x.shape == (12, 1, 28, 28)
+    out = capsys.readouterr().out
+    assert out.count("Примечание: файлы Fashion-MNIST") == 1
+    assert str(tmp_path) not in out
+
+
+def test_fashion_copy_is_checked_structurally(tmp_path):
+    root = make_idx_folder(tmp_path, "FashionMNIST")  # 12 images: not the official 60,000
+    with pytest.raises(DatasetChecksumError, match="holds 12 images, expected 60000"):
+        load_fashion_mnist("train", root, download=False)
+
+
+@pytest.mark.parametrize("verify", [True, False])
+@pytest.mark.parametrize(
+    "damage, match",
+    [
+        (lambda b: b[:-100], "truncated"),
+        (lambda b: b + b"x", "trailing data"),
+        (lambda b: b"\x1f\x8b" + b[2:], "not the IDX images magic"),
+        (lambda b: b[:5], "too short"),
+    ],
+)
+def test_corrupt_files_give_a_clear_error(idx_root, damage, match, verify):
+    path = idx_root / "MNIST/raw/train-images-idx3-ubyte"
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(DatasetChecksumError, match=match):
+        load_mnist("train", idx_root, download=False, verify=verify)
+
+
+def test_wrong_image_size_is_reported(tmp_path):
+    write_idx(tmp_path / "MNIST/raw/t10k-images-idx3-ubyte", np.zeros((6, 32, 32)))
+    write_idx(tmp_path / "MNIST/raw/t10k-labels-idx1-ubyte", np.arange(6))
+    with pytest.raises(DatasetChecksumError, match="32x32 pixels, expected 28x28"):
+        load_mnist("test", tmp_path, download=False, verify=False)
+
+
+def test_replaced_file_is_not_accepted_from_the_md5_memo(idx_root, monkeypatch):
+    raw = idx_root / "MNIST" / "raw"
+    md5s = {f.name: hashlib.md5(f.read_bytes()).hexdigest() for f in raw.iterdir()}
+    monkeypatch.setattr(data, "MNIST_MD5", md5s)
+    load_mnist("train", idx_root, download=False)  # memoised as official
+    path = raw / "train-images-idx3-ubyte"
+    st = path.stat()
+    tampered = bytearray(path.read_bytes())
+    tampered[-1] ^= 0xFF  # same size
+    path.write_bytes(bytes(tampered))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime, as `cp -p` would leave it
+    with pytest.raises(DatasetChecksumError, match="expected the official"):
+        load_mnist("train", idx_root, download=False)
+
+
+def test_failed_download_leaves_no_empty_folders(tmp_path, monkeypatch):
+    import torchvision.datasets
+
+    def offline(root, **kwargs):
+        Path(root, "FashionMNIST", "raw").mkdir(parents=True)  # as torchvision does before fetching
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(torchvision.datasets, "FashionMNIST", offline)
+    root = tmp_path / "fresh"
+    with pytest.raises(DatasetNotFoundError):
+        load_fashion_mnist("test", root, download=True)
+    assert not root.exists()
 
 
 def test_label_count_mismatch_is_reported(idx_root):

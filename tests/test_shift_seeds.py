@@ -38,6 +38,7 @@ def test_failing_cells_are_listed():
     nb = nbformat.v4.new_notebook()
     ok = nbformat.v4.new_code_cell("x = 1")
     bad = nbformat.v4.new_code_cell("# claim\nassert x > 2, 'x too small'")
-    bad.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="x too small", traceback=[])]
+    error = nbformat.v4.new_output("error", ename="AssertionError", evalue="x too small", traceback=[])
+    bad.outputs = [error]
     nb.cells = [nbformat.v4.new_markdown_cell("text"), ok, bad]
     assert shift_seeds.failing_cells(nb) == [(2, "# claim", "AssertionError: x too small")]

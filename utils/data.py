@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import struct
 import warnings
 from pathlib import Path
 
@@ -91,8 +93,10 @@ def data_dir(root: str | os.PathLike | None = None) -> Path:
 
 
 def _md5(path: Path, _cache: dict = {}) -> str:  # noqa: B006 - deliberate memo
+    # The key changes whenever the file is rewritten or replaced (inode, size, mtime and ctime; ctime
+    # cannot be set back by copying tools), so a truncated or swapped file is hashed again.
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     if key not in _cache:
         digest = hashlib.md5()
         with open(path, "rb") as fh:
@@ -100,6 +104,43 @@ def _md5(path: Path, _cache: dict = {}) -> str:  # noqa: B006 - deliberate memo
                 digest.update(chunk)
         _cache[key] = digest.hexdigest()
     return _cache[key]
+
+
+# IDX headers: magic number, then one big-endian uint32 per dimension.
+_IDX_MAGIC = {"images": 0x00000803, "labels": 0x00000801}
+_SPLIT_SIZES = {"train": 60000, "test": 10000}
+
+
+def _check_idx(path: Path, kind: str, split: str, full_size: bool) -> None:
+    """Check an IDX file's header and length; raise DatasetChecksumError naming what is wrong."""
+    ndim = 3 if kind == "images" else 1
+    header_len = 4 + 4 * ndim
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        header = fh.read(header_len)
+    fix = f"Delete {path.parent} and download again with: python -m utils.data"
+    if len(header) < header_len:
+        raise DatasetChecksumError(f"{path} is too short ({size} bytes) to be an IDX {kind} file. {fix}")
+    magic, *dims = struct.unpack(f">{1 + ndim}I", header)
+    if magic != _IDX_MAGIC[kind]:
+        raise DatasetChecksumError(
+            f"{path} starts with {magic:#010x}, not the IDX {kind} magic number "
+            f"{_IDX_MAGIC[kind]:#010x}: it is not an uncompressed IDX {kind} file. {fix}"
+        )
+    if kind == "images" and dims[1:] != [28, 28]:
+        raise DatasetChecksumError(
+            f"{path} holds images of {dims[1]}x{dims[2]} pixels, expected 28x28. {fix}"
+        )
+    if full_size and dims[0] != _SPLIT_SIZES[split]:
+        raise DatasetChecksumError(
+            f"{path} holds {dims[0]} {kind}, expected {_SPLIT_SIZES[split]} for the {split} split. {fix}"
+        )
+    expected = header_len + dims[0] * (784 if kind == "images" else 1)
+    if size != expected:
+        raise DatasetChecksumError(
+            f"{path} has {size} bytes, expected {expected} for {dims[0]} {kind}: "
+            f"the file is truncated or has trailing data. {fix}"
+        )
 
 
 def _missing_message(name: str, root: Path, missing: list[Path], reason: str) -> str:
@@ -136,14 +177,34 @@ def _verify(name: str, raw: Path, files: tuple[str, str]) -> None:
     gz = [raw / (f + ".gz") for f in files]
     if all(p.exists() for p in gz) and all(_md5(p) == official.get(p.name) for p in gz):
         return
-    warnings.warn(
-        f"Fashion-MNIST files in {raw} could not be confirmed as the official release "
-        "(no matching .gz archives beside them). An offline copy may use a different "
-        "train/test split: use it to run the code, but do not quote its numbers as "
-        "Fashion-MNIST benchmark results.",
-        UserWarning,
-        stacklevel=4,
+    _note_unconfirmed(raw)
+
+
+_NOTED: set[str] = set()
+
+
+def _note_unconfirmed(raw: Path) -> None:
+    """Print, once per folder and process, a short note that the copy is not confirmed as official."""
+    key = str(raw.resolve())
+    if key in _NOTED:
+        return
+    _NOTED.add(key)
+    print(
+        "Примечание: файлы Fashion-MNIST в папке данных не удалось подтвердить как официальный выпуск "
+        "(рядом нет архивов .gz с официальными контрольными суммами). В такой копии разбиение на "
+        "обучение и тест может отличаться от официального: код с ней работает, но её числа нельзя "
+        "приводить как результаты бенчмарка Fashion-MNIST."
     )
+
+
+def _remove_new_empty_dirs(created: list[Path]) -> None:
+    """Remove folders that a failed download created and left empty (innermost first)."""
+    for folder in created:
+        try:
+            if folder.is_dir() and not any(folder.rglob("*")):
+                shutil.rmtree(folder)
+        except OSError:
+            pass
 
 
 def _load(name: str, split: str, root, download: bool, verify: bool):
@@ -160,11 +221,19 @@ def _load(name: str, split: str, root, download: bool, verify: bool):
             )
         from torchvision import datasets
 
+        new_dirs = [d for d in (raw, raw.parent, root) if not d.exists()]
         try:
             getattr(datasets, name)(root=str(root), train=split == "train", download=True)
         except Exception as exc:  # no network, proxy, server down ...
+            _remove_new_empty_dirs(new_dirs)
             reason = f"Downloading failed ({type(exc).__name__}: {exc})."
             raise DatasetNotFoundError(_missing_message(name, root, missing, reason)) from None
+    # Structure first (cheap, also with verify=False): a corrupt file gets a clear error, not a
+    # deep traceback from the reader.
+    # (MNIST's sizes are covered by its MD5; Fashion-MNIST's copy cannot be confirmed by MD5.)
+    full_size = verify and name == "FashionMNIST"
+    _check_idx(raw / files[0], "images", split, full_size)
+    _check_idx(raw / files[1], "labels", split, full_size)
     if verify:
         _verify(name, raw, files)
 
@@ -191,7 +260,8 @@ def load_mnist(split: str = "train", root=None, *, download: bool = True, verify
 def load_fashion_mnist(split: str = "train", root=None, *, download: bool = True, verify: bool = True):
     """Fashion-MNIST ``split`` as ``(images, labels)``; see :func:`load_mnist` (notebook 01).
 
-    With ``verify``, warns if the files cannot be confirmed as the official release.
+    With ``verify``, the files must have the official sizes, and a copy that cannot be confirmed
+    as the official release (no official .gz archives beside it) loads with a printed note.
     """
     return _load("FashionMNIST", split, root, download, verify)
 

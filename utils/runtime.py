@@ -8,26 +8,48 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["get_device", "seed_everything"]
+__all__ = ["DEVICE_ENV_VAR", "get_device", "seed_everything"]
+
+DEVICE_ENV_VAR = "AE_COURSE_DEVICE"
 
 
 def get_device(prefer: str | None = None) -> torch.device:
-    """The best available device: CUDA, then Apple MPS, then CPU.
+    """The best available device: CUDA, then Apple MPS, then CPU (notebook 01).
 
     ``prefer`` ('cuda', 'mps' or 'cpu') forces a choice; the environment variable
-    ``AE_COURSE_DEVICE`` does the same without editing a notebook.
+    ``AE_COURSE_DEVICE`` does the same without editing a notebook. Asking for a device
+    this machine does not have is an error, not a silent fall-back.
     """
-    prefer = prefer or os.environ.get("AE_COURSE_DEVICE")
-    if prefer is not None:
-        if prefer not in ("cuda", "mps", "cpu"):
-            raise ValueError(f"prefer must be 'cuda', 'mps' or 'cpu', got {prefer!r}")
-        return torch.device(prefer)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
+    source = "prefer"
+    if prefer is None and os.environ.get(DEVICE_ENV_VAR):
+        prefer, source = os.environ[DEVICE_ENV_VAR], f"the environment variable {DEVICE_ENV_VAR}"
+    if prefer is None:
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        return torch.device("mps") if _mps_available() else torch.device("cpu")
+    if not isinstance(prefer, str) or prefer.strip().lower() not in ("cuda", "mps", "cpu"):
+        raise ValueError(f"{source} must be 'cuda', 'mps' or 'cpu', got {prefer!r}")
+    prefer = prefer.strip().lower()
+    if prefer == "cuda" and not torch.cuda.is_available():
+        why = (
+            "this PyTorch build has no CUDA support"
+            if torch.version.cuda is None
+            else "no NVIDIA GPU/driver is visible to PyTorch"
+        )
+        raise ValueError(
+            f"{source} asks for 'cuda', but {why}; use 'cpu' or leave it unset to pick automatically"
+        )
+    if prefer == "mps" and not _mps_available():
+        raise ValueError(
+            f"{source} asks for 'mps', but Apple's Metal backend is not available on this machine; "
+            "use 'cpu' or leave it unset to pick automatically"
+        )
+    return torch.device(prefer)
+
+
+def _mps_available() -> bool:
     mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    return bool(mps is not None and mps.is_available())
 
 
 def seed_everything(seed: int = 0) -> torch.Generator:
