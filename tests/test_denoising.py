@@ -10,6 +10,7 @@ import torch
 from utils.baselines import PCAAutoencoder
 from utils.denoise import (
     batch_ssim,
+    check_interior,
     gaussian_blur,
     markdown_table,
     median_filter,
@@ -149,6 +150,46 @@ def test_tune_parameter_and_pca(images):
         tune_parameter(gaussian_blur, [], noisy, images)
     with pytest.raises(ValueError, match="denoiser"):
         tune_parameter(None, [1.0], noisy, images)
+
+
+def test_tune_parameter_no_filter(images):
+    """None in the grid scores the noisy input itself: a filter that only hurts is not chosen."""
+    slight = gaussian_noise(images, 0.01, gen())
+    best, scores = tune_parameter(gaussian_blur, [None, 1.0, 3.0], slight, images)
+    assert best is None
+    assert scores[None] == pytest.approx(psnr(slight, images).mean().item())
+    assert scores[None] > scores[1.0] > scores[3.0]
+    noisy = gaussian_noise(images, 0.3, gen())
+    assert tune_parameter(gaussian_blur, [None, 1.0], noisy, images)[0] == 1.0
+    with pytest.raises(ValueError, match="repeat"):
+        tune_parameter(gaussian_blur, [None, 1.0, 1.0], noisy, images)
+
+
+def test_check_interior():
+    grid = [None, 0.5, 1.0, 2.0]
+    assert check_interior(None, grid)  # "no filter" is a legitimate answer
+    assert check_interior(0.5, grid) and check_interior(1.0, grid)
+    assert not check_interior(2.0, grid)  # the strong end: the grid is too short
+    with pytest.raises(ValueError, match="best"):
+        check_interior(3.0, grid)
+    with pytest.raises(ValueError, match="start with None"):
+        check_interior(1.0, [0.5, 1.0, 2.0])
+
+
+def test_markdown_table_params():
+    results = {
+        "noisy": {"a": {"psnr": 20.0, "ssim": 0.5}, "b": {"psnr": 15.0, "ssim": 0.3}},
+        "blur": {"a": {"psnr": 19.0, "ssim": 0.4}, "b": {"psnr": 18.0, "ssim": 0.6}},
+    }
+    text = markdown_table(results, params={"blur": {"a": None, "b": 1.5}})
+    header, _, noisy_row, blur_row = text.split("\n")
+    assert header.count("параметр") == 2 and header.index("a: параметр") < header.index("a: PSNR")
+    assert noisy_row.split(" | ")[1] == "—"
+    assert blur_row.split(" | ")[1:5] == ["без фильтра", "19.00", "0.400", "1.5"]
+    with pytest.raises(ValueError, match="params"):
+        markdown_table(results, params={"blur": {"a": 1.0}})
+    with pytest.raises(ValueError, match="params"):
+        markdown_table(results, params={"sharpen": {"a": 1.0, "b": 2.0}})
 
 
 def test_markdown_table():

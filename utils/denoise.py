@@ -6,7 +6,8 @@
   every image and channel separately: :func:`gaussian_blur` and :func:`median_filter`
   (SciPy), :func:`tv_denoise` (Chambolle's total variation) and :func:`nl_means`
   (non-local means) from scikit-image.
-* :func:`tune_parameter` — pick a denoiser's parameter by mean PSNR on validation images.
+* :func:`tune_parameter` — pick a denoiser's parameter (or "no filter") by mean PSNR on validation
+  images; :func:`check_interior` — is the chosen value inside its grid?
 * :func:`markdown_table` — a results table for ``IPython.display.Markdown``.
 
 The projection on top-k principal components is :class:`utils.baselines.PCAAutoencoder`.
@@ -34,6 +35,7 @@ __all__ = [
     "tv_denoise",
     "nl_means",
     "tune_parameter",
+    "check_interior",
     "markdown_table",
 ]
 
@@ -145,29 +147,57 @@ def tune_parameter(
 ) -> tuple[object, dict]:
     """The value in ``values`` whose ``denoiser(noisy, value)`` has the highest mean PSNR (notebook 03).
 
-    Pass *validation* images, never the test images. Returns ``(best_value, {value: psnr})``.
+    A value ``None`` in ``values`` means "no filter": the noisy images are scored as they
+    are, so a filter that only hurts is never chosen over doing nothing. List the values
+    from ``None`` (weakest) to the strongest filter; :func:`check_interior` then asserts that
+    the grid was wide enough. Pass *validation* images, never the test images. Returns
+    ``(best_value, {value: psnr})``.
     """
     if not callable(denoiser):
         raise ValueError(f"denoiser must be callable as denoiser(x, value), got {type(denoiser).__name__}")
     values = list(values)
     if not values:
         raise ValueError("values must list at least one parameter value to try")
+    if len(set(map(repr, values))) != len(values):
+        raise ValueError(f"values must not repeat a value, got {values}")
     _pair(noisy, clean)
     scores = {}
     for v in values:
-        out = denoiser(noisy, v)
+        out = noisy if v is None else denoiser(noisy, v)
         check_images(f"denoiser(noisy, {v!r})", out)
         scores[v] = psnr(out, clean).mean().item()
     best = max(scores, key=scores.get)
     return best, scores
 
 
+def check_interior(best, values: Sequence) -> bool:
+    """True when ``best`` is ``None`` ("no filter") or lies strictly inside ``values`` (notebook 03).
+
+    ``values`` is a grid ordered from ``None`` to the strongest filter, as given to
+    :func:`tune_parameter`. A best value at the strong end means the grid is too short:
+    a stronger filter might be better still.
+    """
+    values = list(values)
+    if best not in values:
+        raise ValueError(f"best must be one of values {values}, got {best!r}")
+    if len(values) < 3 or values[0] is not None:
+        raise ValueError(
+            f"values must start with None (no filter) and hold at least two more values, got {values}"
+        )
+    return best is None or 0 < values.index(best) < len(values) - 1
+
+
 def markdown_table(
-    results: dict[str, dict[str, dict[str, float]]], *, metrics: Sequence[str] = ("psnr", "ssim")
+    results: dict[str, dict[str, dict[str, float]]],
+    *,
+    metrics: Sequence[str] = ("psnr", "ssim"),
+    params: dict[str, dict[str, object]] | None = None,
 ) -> str:
     """A Markdown table: one row per method, one column per (noise, metric); best per column in bold.
 
-    ``results[method][noise] = {"psnr": ..., "ssim": ...}`` (notebook 03).
+    ``results[method][noise] = {"psnr": ..., "ssim": ...}`` (notebook 03). With ``params``
+    (``params[method][noise]`` = the chosen parameter, ``None`` for "no filter") each noise
+    also gets a "параметр" column; methods missing from ``params`` show a dash there.
     """
     if not isinstance(results, dict) or not results:
         raise ValueError("results must be a non-empty dict {method: {noise: {metric: value}}}")
@@ -179,13 +209,32 @@ def markdown_table(
             for m in metrics:
                 if m not in cell or not math.isfinite(cell[m]):
                     raise ValueError(f"results[{method!r}][{noise!r}] needs a finite {m!r}")
+    params = {} if params is None else params
+    if not isinstance(params, dict):
+        raise ValueError(f"params must be a dict {{method: {{noise: value}}}}, got {type(params).__name__}")
+    for method, row in params.items():
+        if method not in results:
+            raise ValueError(f"params names a method {method!r} that is not in results")
+        if not isinstance(row, dict) or set(row) != set(noises):
+            raise ValueError(f"params[{method!r}] must give a value for each noise setting {noises}")
     best = {(n, m): max(row[n][m] for row in results.values()) for n in noises for m in metrics}
     names = {"psnr": "PSNR, дБ", "ssim": "SSIM"}
-    header = "| метод | " + " | ".join(f"{n}: {names.get(m, m)}" for n in noises for m in metrics) + " |"
-    lines = [header, "|---" * (1 + len(noises) * len(metrics)) + "|"]
+    per_noise = [
+        [*([f"{n}: параметр"] if params else []), *(f"{n}: {names.get(m, m)}" for m in metrics)]
+        for n in noises
+    ]
+    columns = [c for group in per_noise for c in group]
+    header = "| метод | " + " | ".join(columns) + " |"
+    lines = [header, "|---" * (1 + len(columns)) + "|"]
     for method, row in results.items():
         cells = []
         for n in noises:
+            if params:
+                if method in params:
+                    v = params[method][n]
+                    cells.append("без фильтра" if v is None else f"{v:g}" if isinstance(v, float) else str(v))
+                else:
+                    cells.append("—")
             for m in metrics:
                 v = row[n][m]
                 text = f"{v:.2f}" if m == "psnr" else f"{v:.3f}"
