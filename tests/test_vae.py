@@ -115,6 +115,7 @@ def test_iwae_is_reproducible_with_a_generator():
         (lambda m, x: iwae_log_likelihood(m, x, k=0), "k must be an integer"),
         (lambda m, x: iwae_log_likelihood(m, x, batch_size=1.5), "batch_size"),
         (lambda m, x: iwae_log_likelihood(m, x, generator=0), "generator"),
+        (lambda m, x: iwae_log_likelihood(m, x, k_chunk=0), "k_chunk"),
         (lambda m, x: iwae_log_likelihood(m, x[:0]), "at least one image"),
         (lambda m, x: VAE(latent_dim=0), "latent_dim"),
     ],
@@ -123,3 +124,28 @@ def test_bad_inputs_raise_value_error(call, match):
     model = VAE(latent_dim=2, hidden=(8,))
     with pytest.raises(ValueError, match=match):
         call(model, _images(3))
+
+
+def test_iwae_does_not_depend_on_the_chunk_size():
+    seed_everything(0)
+    model = VAE(latent_dim=3, hidden=(16,))
+    x = _images(12)
+    values = [
+        iwae_log_likelihood(
+            model, x, k=1000, batch_size=5, k_chunk=c, generator=torch.Generator().manual_seed(3)
+        )
+        for c in (1000, 64, 7)
+    ]
+    assert torch.isfinite(values[0]).all()
+    assert torch.allclose(values[0], values[1], atol=1e-4) and torch.allclose(values[0], values[2], atol=1e-4)
+
+
+def test_iwae_memory_is_bounded_by_the_chunk(monkeypatch):
+    seed_everything(0)
+    model = VAE(latent_dim=2, hidden=(8,))
+    seen = []
+    original = model.decode_logits
+    monkeypatch.setattr(model, "decode_logits", lambda z: (seen.append(z.shape[0]), original(z))[1])
+    iwae_log_likelihood(model, _images(10), k=5000, batch_size=4, k_chunk=50)
+    assert max(seen) == 50 * 4
+    assert sum(seen) == 5000 * 10

@@ -129,12 +129,17 @@ def iwae_log_likelihood(
     *,
     k: int = 100,
     batch_size: int = 100,
+    k_chunk: int = 100,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
     """Importance-sampled estimate of log p(x) per image (nats), the IWAE bound (notebook 05).
 
     log p(x) ≥ E log (1/k) Σ_j p(x|z_j) p(z_j) / q(z_j|x),  z_j ~ q(z|x).
     k = 1 is an unbiased estimate of the ELBO; the bound tightens as k grows.
+    Memory stays bounded for any k: the k samples are decoded ``k_chunk`` at a time
+    (at most ``k_chunk × batch_size`` images at once) and combined with a running
+    log-sum-exp. The noise is drawn one sample index at a time, so with the same
+    ``generator`` the result does not depend on ``k_chunk``.
     ``generator`` (a CPU ``torch.Generator``) makes the draws reproducible.
     """
     if not isinstance(model, VAE):
@@ -144,6 +149,7 @@ def iwae_log_likelihood(
         raise ValueError("x must hold at least one image")
     check_positive_int("k", k)
     check_positive_int("batch_size", batch_size)
+    check_positive_int("k_chunk", k_chunk)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     was_training = model.training
@@ -154,14 +160,18 @@ def iwae_log_likelihood(
         xb = x[start : start + batch_size].to(device)
         b = xb.shape[0]
         mu, logvar = model.encode(xb)  # b×d
-        eps = torch.randn(k, b, model.latent_dim, generator=generator).to(device)
-        z = mu + torch.exp(0.5 * logvar) * eps  # k×b×d
-        log_q = -0.5 * (eps.pow(2) + logvar + _LOG_2PI).sum(-1)  # log N(z; μ, σ²)
-        log_prior = -0.5 * (z.pow(2) + _LOG_2PI).sum(-1)  # log N(z; 0, I)
-        logits = model.decode_logits(z.reshape(k * b, -1))
-        target = xb.unsqueeze(0).expand(k, *xb.shape).reshape(k * b, *xb.shape[1:])
-        log_px_z = -bernoulli_nll(logits, target).view(k, b)
-        log_w = log_px_z + log_prior - log_q
-        out.append((torch.logsumexp(log_w, dim=0) - math.log(k)).cpu())
+        total = torch.full((b,), -math.inf, dtype=mu.dtype, device=device)  # running log Σ_j w_j
+        for j0 in range(0, k, k_chunk):
+            kc = min(k_chunk, k - j0)
+            eps = torch.stack([torch.randn(b, model.latent_dim, generator=generator) for _ in range(kc)])
+            eps = eps.to(device=device, dtype=mu.dtype)
+            z = mu + torch.exp(0.5 * logvar) * eps  # kc×b×d
+            log_q = -0.5 * (eps.pow(2) + logvar + _LOG_2PI).sum(-1)  # log N(z; μ, σ²)
+            log_prior = -0.5 * (z.pow(2) + _LOG_2PI).sum(-1)  # log N(z; 0, I)
+            logits = model.decode_logits(z.reshape(kc * b, -1))
+            target = xb.unsqueeze(0).expand(kc, *xb.shape).reshape(kc * b, *xb.shape[1:])
+            log_px_z = -bernoulli_nll(logits, target).view(kc, b)
+            total = torch.logaddexp(total, torch.logsumexp(log_px_z + log_prior - log_q, dim=0))
+        out.append((total - math.log(k)).cpu())
     model.train(was_training)
     return torch.cat(out)
