@@ -157,3 +157,27 @@ def test_missing_image_names_the_notebook(tmp_path, cell):
     path.write_text(json.dumps(_nb([_md("# T"), cell])), encoding="utf-8")
     with pytest.raises(slides.SlidesError, match=r"08_images.ipynb: cell 1: .*image"):
         slides.build([path], tmp_path / "out")
+
+
+def test_notes_order_rule():
+    out = {"output_type": "stream", "name": "stdout", "text": "точность 0.93"}
+    nb = _nb(
+        [
+            _md("## 1. Раздел"),
+            _code("import torch"),
+            _code("fit()", outputs=[out]),
+            _md("**Заметки для преподавателя.** Спросите, какая модель точнее. Ответ: ..."),
+            _md("## 2. Раздел"),
+            _md("**Заметки для преподавателя.** Попросите угадать точность до показа."),
+            _code("fit()", outputs=[out]),
+            _md("**Заметки для преподавателя.** Главная мысль: порог по нормальным данным."),
+        ]
+    )
+    nb["cells"][0]["metadata"]["slideshow"] = {"slide_type": "slide"}
+    assert slides.notes_order_problems(nb) == ["cell 3 (notes with a question) comes after its answer in cell 2"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_presenter_notes_come_before_the_answer(path):
+    problems = slides.notes_order_problems(_read(path))
+    assert not problems, f"{path.name}: move these notes above the output that answers them: {problems}"
