@@ -226,7 +226,8 @@ OVERFLOW_JS = r"""
   const vw = window.innerWidth, vh = window.innerHeight;
   const cellOf = el => { const c = el.closest('.jp-Cell'); return c ? c.id.replace('cell-id=', '') : ''; };
   const shown = el => el.offsetParent !== null && el.getClientRects().length > 0;
-  const clipped = [...slide.querySelectorAll('pre')].filter(p => shown(p) && p.scrollWidth > p.clientWidth + 1)
+  const clipped = [...slide.querySelectorAll('pre')]
+    .filter(p => shown(p) && p.scrollWidth > p.clientWidth + 1)
     .map(p => {
       const lines = p.textContent.split('\n');
       const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');

@@ -174,7 +174,9 @@ def test_notes_order_rule():
         ]
     )
     nb["cells"][0]["metadata"]["slideshow"] = {"slide_type": "slide"}
-    assert slides.notes_order_problems(nb) == ["cell 3 (notes with a question) comes after its answer in cell 2"]
+    assert slides.notes_order_problems(nb) == [
+        "cell 3 (notes with a question) comes after its answer in cell 2"
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
