@@ -183,3 +183,32 @@ def test_notes_order_rule():
 def test_presenter_notes_come_before_the_answer(path):
     problems = slides.notes_order_problems(_read(path))
     assert not problems, f"{path.name}: move these notes above the output that answers them: {problems}"
+
+
+def test_deck_hides_plot_code_and_claims(tmp_path):
+    pytest.importorskip("nbconvert")
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    figure = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": png, "text/plain": "<Figure>"},
+    }
+    cells = [
+        _md("# Заголовок"),
+        _code("import torch"),
+        _code("fig, ax = plt.subplots()  # draw_the_curve", outputs=[figure], tags=["plot-code"]),
+        _code("assert torch.ones(1).item() == 1, 'claim_behind_the_text'", tags=["claims"]),
+        _code("model = make_model()  # teaching_code_stays"),
+    ]
+    for i, cell in enumerate(cells):
+        cell["id"] = f"c{i}"
+    nb = _nb(cells)
+    path = tmp_path / "09_tags.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    slides.apply_metadata(path)
+    html = slides.build_deck(path, tmp_path / "out").read_text(encoding="utf-8")
+    assert "teaching_code_stays" in html and png[:40] in html  # code and the figure are shown
+    assert "draw_the_curve" not in html, "plot-code: the deck shows the plotting code"
+    assert "claim_behind_the_text" not in html, "claims: the deck shows the asserts"
+    prepared = slides.prepare_for_slides(slides.read_notebook(path))
+    assert slides.slide_type_of(prepared["cells"][3]) == "skip"
