@@ -112,6 +112,14 @@ def test_canvas_text_form_is_a_russian_note():
     bundle = pad.widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith("Холст")
+    import ipywidgets as widgets
+
+    pad.show_with(widgets.Output(), widgets.HTML("оценка"))
+    box = pad.box
+    assert box._repr_mimebundle_()["text/plain"] == bundle["text/plain"]
+    assert box.children[0] is pad.widget and len(box.children[1].children) == 2
+    with pytest.raises(ValueError, match="outputs must be ipywidgets widgets"):
+        pad.show_with("не виджет")
     with pytest.raises(ValueError, match="size"):
         DigitCanvas(size=10)
     with pytest.raises(ValueError, match="brush"):

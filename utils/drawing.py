@@ -115,10 +115,12 @@ def _canvas_widgets():
     return ipycanvas, ipywidgets
 
 
-def _make_box_class():
+def _make_box_class(horizontal: bool = False):
+    """A VBox/HBox whose text form (saved notebooks, GitHub) is the Russian note, not ``VBox(...)``."""
     _, widgets = _canvas_widgets()
+    base = widgets.HBox if horizontal else widgets.VBox
 
-    class _Box(widgets.VBox):
+    class _Box(base):
         def _repr_mimebundle_(self, **kwargs):
             bundle = super()._repr_mimebundle_(**kwargs)
             if isinstance(bundle, dict):
@@ -190,6 +192,21 @@ class DigitCanvas:
         self._drawing = False
         self._paint_background()
         return self._update()
+
+    def show_with(self, *outputs) -> None:
+        """Display the canvas with ``outputs`` (widgets: Output, HTML, …) to its right (``self.box``).
+
+        Use this rather than wrapping ``pad.widget`` in an HBox yourself: the box's text form in a
+        saved notebook is the short Russian note.
+        """
+        from IPython.display import display
+
+        _, widgets = _canvas_widgets()
+        bad = [type(o).__name__ for o in outputs if not isinstance(o, widgets.Widget)]
+        if bad:
+            raise ValueError(f"outputs must be ipywidgets widgets, got {bad}")
+        self.box = _make_box_class(horizontal=True)([self.widget, widgets.VBox(list(outputs))])
+        display(self.box)
 
     def image(self) -> np.ndarray:
         """The raw drawing, ``size×size`` in [0, 1]."""
