@@ -10,7 +10,8 @@ Playwright. For every notebook the test
   the end (``LAB_NOTEBOOK_TIMEOUT`` seconds, default 1200 — a course notebook takes up to ~4.5 min on
   two idle cores); no cell may end with an error output, every code cell must have run;
 * checks that every ipywidgets view renders (no «Error displaying widget»);
-* moves every slider (keyboard on the noUi handle) and every dropdown (next option) and checks that
+* moves every slider (keyboard on the noUi handle), every dropdown (next option) and every integer
+  box (value ± 1) and checks that
   the widget outputs of the notebook (Output/HTML/Image widgets, canvases) change;
 * draws a mouse stroke on every «нарисуйте цифру» canvas (``utils.drawing.DigitCanvas``) and checks
   that the outputs change (score, plot);
@@ -120,7 +121,8 @@ SELFTEST_CELLS = [
     _code(
         "@widgets.interact(n=widgets.IntSlider(value=3, min=0, max=10), kind=['квадрат', 'куб'])\n"
         "def show(n, kind):\n"
-        "    print(kind, n ** (2 if kind == 'квадрат' else 3))",
+        "    print(kind, n ** (2 if kind == 'квадрат' else 3))\n\n\n"
+        "widgets.interact(lambda k: print('k =', k), k=widgets.BoundedIntText(value=2, min=0, max=5));",
         slideshow={"slide_type": "-"},
     ),
     _md("## Холст", slideshow={"slide_type": "slide"}),
@@ -360,8 +362,14 @@ def exercise_widgets(page, name: str) -> dict:
     root = page.locator(f"[id='{panel_id}'] .jp-Notebook")
     sliders = root.locator(".widget-slider .noUi-handle")
     dropdowns = root.locator(".widget-dropdown select")
+    numbers = root.locator(".widget-text input[type=number]")  # IntText / BoundedIntText
     canvases = root.locator(".ae-digit-canvas canvas, canvas.ae-digit-canvas")
-    counts = {"sliders": sliders.count(), "dropdowns": dropdowns.count(), "canvases": canvases.count()}
+    counts = {
+        "sliders": sliders.count(),
+        "dropdowns": dropdowns.count(),
+        "numbers": numbers.count(),
+        "canvases": canvases.count(),
+    }
     for i in range(counts["sliders"]):
         handle = sliders.nth(i)
         handle.scroll_into_view_if_needed()
@@ -379,6 +387,15 @@ def exercise_widgets(page, name: str) -> dict:
         assert n_options >= 2, f"{name}: dropdown {i + 1} has {n_options} option(s)"
         select.select_option(index=(current + 1) % n_options)
         _wait_for_change(page, before, f"{name}: dropdown {i + 1}/{counts['dropdowns']}")
+    for i in range(counts["numbers"]):
+        box = numbers.nth(i)
+        box.scroll_into_view_if_needed()
+        before = page.evaluate(SNAPSHOT_JS)
+        value, top = box.input_value(), box.get_attribute("max")
+        new = int(float(value)) + (-1 if top is not None and float(value) >= float(top) else 1)
+        box.fill(str(new))
+        box.press("Enter")
+        _wait_for_change(page, before, f"{name}: number box {i + 1}/{counts['numbers']}")
     for i in range(counts["canvases"]):
         canvas = canvases.nth(i)
         canvas.scroll_into_view_if_needed()
@@ -503,8 +520,8 @@ def test_harness_on_a_synthetic_notebook(lab_server, browser):
     errors = _watch(page)
     try:
         result = check_notebook(page, lab_server, "notebooks/00_selftest.ipynb", timeout=300)
-        assert result == {**result, "sliders": 1, "dropdowns": 1, "canvases": 1}
-        assert result["views"] == 2
+        assert result == {**result, "sliders": 1, "dropdowns": 1, "numbers": 1, "canvases": 1}
+        assert result["views"] == 3
         assert "сумма пикселей" in result["snapshot"], "the canvas callback did not update the score"
     finally:
         _shutdown(page)
