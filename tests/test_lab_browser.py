@@ -460,7 +460,8 @@ def check_notebook(page, url: str, path: str, timeout: float, rise: bool = True)
 
 # Console errors of the RISE presentation (its own app in an iframe, /rise/...) that come from
 # jupyterlab_rise 0.43 itself, not from the course: the widget manager and ipycanvas do not load in
-# the presentation app (widgets show there as text), the reveal.js theme asks Google Fonts for its
+# the presentation app, so widgets show there as their text form (upstream: jupyterlab-contrib/rise
+# issues #119 and #126), the reveal.js theme asks Google Fonts for its
 # fonts (offline: the browser falls back to local fonts), and RISE probes optional custom CSS files
 # (rise.css, <notebook>.css) that the course does not have. Anything else fails the test.
 KNOWN_RISE_ERRORS = (
