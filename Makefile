@@ -7,6 +7,8 @@
 #   make slides reveal.js decks from the committed outputs into slides/ (offline; see README)
 #   make test-slides  open every deck in headless Chromium and check it (installs chromium if missing)
 #   make student      student editions (solutions replaced by stubs) into student/
+#   make test-student run every student edition to the end (unfinished exercises skip their checks)
+#   make test-lab     JupyterLab in headless Chromium: Run All, widgets, canvas, RISE (installs chromium)
 #   make slide-metadata  give notebook cells that lack one a slideshow slide type
 # Datasets are read from $AE_COURSE_DATA (default: data/); see data/README.md.
 
@@ -20,10 +22,10 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 CELL_TIMEOUT ?= 1800
 
 .PHONY: help venv test unit notebooks run lab bench seeds lint lint-tools data clean index slides test-slides \
-	student slide-metadata
+	student slide-metadata test-lab test-student
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,14p' Makefile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,6 +91,15 @@ slides: $(STAMP)
 
 test-slides: $(SLIDES_STAMP) slides
 	SLIDES_BROWSER_TEST=1 $(BIN)/python -m pytest tests/test_slides_browser.py -v --durations=0
+
+# Every notebook is run whole in the browser: allow LAB_NOTEBOOK_TIMEOUT seconds per notebook.
+LAB_NOTEBOOK_TIMEOUT ?= 1200
+test-lab: $(SLIDES_STAMP)
+	LAB_BROWSER_TEST=1 LAB_NOTEBOOK_TIMEOUT=$(LAB_NOTEBOOK_TIMEOUT) \
+		$(BIN)/python -m pytest tests/test_lab_browser.py -v --durations=0
+
+test-student: $(STAMP)
+	STUDENT_RUN_TEST=1 $(BIN)/python -m pytest tests/test_student.py -v --durations=0
 
 index: $(STAMP)
 	$(BIN)/python scripts/course_index.py

@@ -14,6 +14,20 @@ Two jobs, both driven by ``make``:
     the npm registry into ``slides/vendor`` on the first build and the decks load them from there, so a
     classroom without internet can show them: serve the folder (``python -m http.server -d slides``)
     and open a deck in a browser.
+
+Cell tags the decks obey (set them in JupyterLab's property inspector):
+
+``plot-code``
+    a cell whose code only draws a figure: the deck shows the figure (its outputs), not the code.
+``claims``
+    a cell of ``assert``s that back the prose with numbers: left out of the deck (the slide type is
+    treated as ``skip``); the notebook still runs it.
+``solution`` / ``check``
+    an exercise's answer (a ``fragment``: it appears on a click) and its self-check (``skip``).
+
+Markdown cells starting with «**Заметки для преподавателя.**» are presenter notes (``notes``); a
+note that asks the class to predict must come before the output that answers it
+(:func:`notes_order_problems`).
 """
 
 from __future__ import annotations
@@ -46,6 +60,9 @@ VENDOR_PACKAGES = {
 }
 
 NOTES_PREFIX = "**Заметки для преподавателя.**"
+PLOT_CODE_TAG = "plot-code"  # the deck shows the figure only
+CLAIMS_TAG = "claims"  # asserts behind the prose: not in the deck
+PREDICT_RE = re.compile(r"(?i)спросите|попросите|предскаж|угада")
 TASK_RE = re.compile(r"^\*\*Задание\b")
 # Source patterns of cells that draw a figure or show a large rendered output.
 FIGURE_RE = re.compile(
@@ -127,7 +144,7 @@ def _has_figure(cell: dict) -> bool:
 
 
 def _code_lines(cell: dict) -> int:
-    lines = len(source_of(cell).splitlines())
+    lines = 0 if PLOT_CODE_TAG in tags_of(cell) else len(source_of(cell).splitlines())
     images = 0
     for out in cell.get("outputs", []):
         data = out.get("data", {})
@@ -185,12 +202,13 @@ def plan_slide_types(nb: dict) -> list[str]:
         elif kind == "code" and (
             i == first_code
             or "check" in tags
+            or CLAIMS_TAG in tags
             or (i == last_code and len(src.splitlines()) <= 2 and WALL_TIME_RE.search(src))
         ):
             rule = "skip"
         elif kind == "code" and "solution" in tags:
             rule = "subslide" if used + height > SLIDE_LINES else "fragment"
-        elif kind == "code" and len(src.splitlines()) > LONG_CODE_LINES:
+        elif kind == "code" and PLOT_CODE_TAG not in tags and len(src.splitlines()) > LONG_CODE_LINES:
             rule = "subslide"
         elif kind == "code" and _has_figure(cell):
             rule = "subslide" if used + height > SLIDE_LINES else "fragment"
@@ -205,6 +223,29 @@ def plan_slide_types(nb: dict) -> list[str]:
             used += height
         planned.append(chosen)
     return planned
+
+
+def notes_order_problems(nb: dict) -> list[str]:
+    """Presenter notes placed after the answer to their own predict-first question (empty: all fine).
+
+    A notes cell that asks the class to predict («спросите», «попросите угадать», «предскажут», …)
+    belongs to the slide where the question is asked, before the figure or table that answers it.
+    It is out of order when, on its (sub)slide, a code cell with a shown output comes before it:
+    the class already sees the answer while the speaker asks. Move such a note up, before the
+    code cell (or onto the previous slide).
+    """
+    types = plan_slide_types(nb)
+    problems = []
+    answer_at = None  # a code cell with outputs on the current (sub)slide
+    for i, (cell, kind) in enumerate(zip(nb["cells"], types, strict=True)):
+        if kind in ("slide", "subslide"):
+            answer_at = None
+        if cell.get("cell_type") == "code" and kind not in ("skip", "notes") and cell.get("outputs"):
+            if CLAIMS_TAG not in tags_of(cell):
+                answer_at = i if answer_at is None else answer_at
+        if kind == "notes" and PREDICT_RE.search(source_of(cell)) and answer_at is not None:
+            problems.append(f"cell {i} (notes with a question) comes after its answer in cell {answer_at}")
+    return problems
 
 
 def apply_metadata(path: Path) -> bool:
@@ -244,7 +285,16 @@ def expected_slide_count(nb: dict) -> int:
 TEMPLATE_NAME = "course_reveal.html.j2"
 TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block html_head_css -%}<link rel="icon" href="data:,">{%- endblock html_head_css -%}
+{%- block html_head_css -%}<link rel="icon" href="data:,">
+<style>
+/* fit a 16:9 projector: figures at most ~60 % of the slide's height, compact code, no In[ ] prompts */
+.reveal .jp-OutputArea-output img { max-width: 100%; max-height: 420px; width: auto; height: auto; }
+.reveal .jp-InputArea-editor pre, .reveal .jp-OutputArea-output pre,
+.reveal .jp-InputArea-editor pre *, .reveal .jp-OutputArea-output pre * {
+  font-size: 13px !important; line-height: 1.35 !important; }
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
+</style>
+{%- endblock html_head_css -%}
 {% block footer_js %}
 {{ super() }}
 <script>
@@ -341,10 +391,13 @@ def _local_images(path: Path, nb: dict) -> list[str]:
 
 
 def prepare_for_slides(nb: dict) -> dict:
-    """A copy without widget state (no widget CDN script) and with widget views replaced by a note."""
+    """A copy for the deck: no widget state (no widget CDN script), widget views replaced by a note,
+    cells tagged ``claims`` skipped."""
     nb = copy.deepcopy(nb)
     nb.get("metadata", {}).pop("widgets", None)
     for cell in nb["cells"]:
+        if CLAIMS_TAG in tags_of(cell):
+            cell.setdefault("metadata", {})["slideshow"] = {"slide_type": "skip"}
         outputs = []
         for out in cell.get("outputs", []):
             data = out.get("data", {})
@@ -383,6 +436,9 @@ def make_exporter(prefix: str):
     c.HTMLExporter.mermaid_js_url = ""
     c.HTMLExporter.widget_renderer_url = ""
     c.HTMLExporter.jupyter_widgets_base_url = ""
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_input_tags = {PLOT_CODE_TAG}
+    c.TagRemovePreprocessor.remove_cell_tags = {CLAIMS_TAG}
     exporter = SlidesExporter(config=c, extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})])
     exporter.template_file = TEMPLATE_NAME
     return exporter

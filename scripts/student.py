@@ -1,10 +1,13 @@
 """Student editions of the notebooks (`make student`): solutions replaced by stubs.
 
 Every code cell tagged ``solution`` becomes a «Ваш код здесь» stub that assigns ``None`` to each name
-the solution defined at top level (variables, functions, classes), so the following self-check cell
-(tagged ``check``, built on ``utils.exercises.require``) stops with «Задание не выполнено…» until the
-student fills it in. Outputs and execution counts of solution and check cells are cleared; every
-other cell, and every cell's metadata, stays as it is. The editions go to ``student/`` (git-ignored).
+the solution defined at top level (variables, functions, classes). Every self-check cell (tagged
+``check``, built on ``utils.exercises.require``) is wrapped in ``if is_done(name, "name"):`` for each
+name it ``require``s: while an exercise is unfinished the cell prints «Задание не выполнено…» and
+skips the check, so «Run All» reaches the end of the student edition (no later cell may use a
+solution's variable; `make test-student` runs every edition to the end). Outputs and execution counts
+of solution and check cells are cleared; every other cell, and every cell's metadata, stays as it is.
+The editions go to ``student/`` (git-ignored).
 
     python scripts/student.py notebooks/*.ipynb            # -> student/NN_topic.ipynb
 """
@@ -81,6 +84,38 @@ def stub_for(source: str) -> str:
     return "\n".join(lines)
 
 
+def required_names(source: str) -> list[str]:
+    """Names a check cell passes to ``require(name, ...)``, in order."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "require"
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id not in names
+        ):
+            names.append(node.args[0].id)
+    return names
+
+
+def guarded_check(source: str) -> str:
+    """The check cell wrapped so that it prints «Задание не выполнено…» and skips while unfinished."""
+    names = required_names(source)
+    if not names:
+        raise StudentError("the check cell calls require(name, ...) on no variable")
+    conditions = [f'is_done({n}, "{n}")' for n in names]
+    condition = conditions[0] if len(conditions) == 1 else f"all([{', '.join(conditions)}])"
+    body = "".join("    " + line if line.strip() else line for line in source.splitlines(keepends=True))
+    guarded = f"from utils.exercises import is_done\n\nif {condition}:\n{body}"
+    original = ast.parse(source).body
+    wrapped = ast.parse(guarded).body[-1].body
+    if ast.dump(ast.Module(original, [])) != ast.dump(ast.Module(wrapped, [])):
+        raise StudentError("the check cell cannot be indented safely (a multi-line string?)")
+    return guarded
+
+
 def student_edition(nb: dict, name: str = "notebook") -> dict:
     """A copy of the notebook (plain JSON dict) with solutions stubbed and exercise outputs cleared."""
     nb = json.loads(json.dumps(nb))
@@ -94,6 +129,12 @@ def student_edition(nb: dict, name: str = "notebook") -> dict:
             except (SyntaxError, StudentError) as err:
                 raise StudentError(f"{name}: cell {index} (solution): {err}") from err
             cell["source"] = stub.splitlines(keepends=True)
+        else:
+            try:
+                guarded = guarded_check(_source(cell))
+            except (SyntaxError, StudentError) as err:
+                raise StudentError(f"{name}: cell {index} (check): {err}") from err
+            cell["source"] = guarded.splitlines(keepends=True)
         cell["outputs"] = []
         cell["execution_count"] = None
     return nb

@@ -4,8 +4,12 @@ Runs only when SLIDES_BROWSER_TEST=1 (the make target sets it; `make slides` mus
 decks). Debian's Chromium is installed with apt-get if it is missing and driven headless through
 Playwright. The decks are served from 127.0.0.1; for every deck the test steps through every slide
 and checks: no console errors, no failed or off-machine requests, as many slides as the notebook's
-slideshow metadata asks for, every image on a visited slide decoded, every formula typeset by MathJax.
-Screenshots of the title slide and of a figure slide go to slides/screenshots/.
+slideshow metadata asks for, every image on a visited slide decoded, every formula typeset by MathJax,
+and — at 1280×720, a projector's 16:9 — that every slide fits the frame: no code or output line
+clipped at the right edge (``scrollWidth > clientWidth`` of a ``pre``), no cell below or beside the
+viewport, no slide that has to scroll. The overflow failure lists every offending slide with the cell
+index, its tags and what sticks out, so a fix (tag the cell ``plot-code`` or ``claims``, shorten a line,
+split the slide) is quick. Screenshots of the title slide and of a figure slide go to slides/screenshots/.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+VIEWPORT = (1280, 720)  # 16:9, what a classroom projector shows
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 
 pytestmark = pytest.mark.skipif(
@@ -58,12 +63,14 @@ slides = _load_slides_module()
 
 def expected_slides(nb: dict) -> int:
     """Reveal.getTotalSlides() for nbconvert's layout: the first visible cell, then each slide/subslide."""
+    nb = slides.prepare_for_slides(nb)  # cells hidden from the deck (tag ``claims``) are skipped
     types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
     visible = [i for i, t in enumerate(types) if t not in ("skip", "notes")]
     return 1 + sum(t in ("slide", "subslide") for t in types[visible[0] + 1 :])
 
 
 def visible_images(nb: dict) -> int:
+    nb = slides.prepare_for_slides(nb)
     types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
     return sum(
         any(m in out.get("data", {}) for m in IMAGE_MIMES)
@@ -170,7 +177,7 @@ def browser(chromium):
             executable_path=chromium,
             headless=True,
             args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]},
         )
         yield context
         context.close()
@@ -210,6 +217,56 @@ async () => {
   };
 }
 """
+
+
+# What sticks out of the current slide at the browser's viewport (checked on the slide's first visit).
+OVERFLOW_JS = r"""
+() => {
+  const slide = Reveal.getCurrentSlide();
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const cellOf = el => { const c = el.closest('.jp-Cell'); return c ? c.id.replace('cell-id=', '') : ''; };
+  const shown = el => el.offsetParent !== null && el.getClientRects().length > 0;
+  const clipped = [...slide.querySelectorAll('pre')]
+    .filter(p => shown(p) && p.scrollWidth > p.clientWidth + 1)
+    .map(p => {
+      const lines = p.textContent.split('\n');
+      const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+      return {cell: cellOf(p), px: p.scrollWidth - p.clientWidth, line: longest.trim().slice(0, 70),
+              output: !!p.closest('.jp-OutputArea')};
+    });
+  const outside = [];
+  slide.querySelectorAll('.jp-Cell').forEach(c => {
+    if (!shown(c)) return;
+    const r = c.getBoundingClientRect();
+    if (r.bottom > vh + 1) outside.push({cell: cellOf(c), side: 'ниже кадра', px: Math.round(r.bottom - vh)});
+    if (r.right > vw + 1) outside.push({cell: cellOf(c), side: 'правее кадра', px: Math.round(r.right - vw)});
+  });
+  return {clipped, outside, scroll: Math.max(0, slide.scrollHeight - slide.clientHeight - 1)};
+}
+"""
+
+
+def describe_overflow(nb: dict, key, title: str, report: dict) -> list[str]:
+    """Readable lines: which cell of the notebook sticks out of slide ``key`` and how."""
+    index = {c.get("id"): i for i, c in enumerate(nb["cells"])}
+
+    def cell(cell_id: str) -> str:
+        i = index.get(cell_id)
+        if i is None:
+            return f"ячейка {cell_id or '?'}"
+        tags = nb["cells"][i].get("metadata", {}).get("tags", [])
+        return f"cell {i}" + (f" {tags}" if tags else "")
+
+    where = f"slide {key[0]}.{key[1]} «{title[:40]}»"
+    lines = [
+        f"{where}: {cell(c['cell'])}: {'output' if c['output'] else 'code'} line clipped by {c['px']} px: "
+        f"{c['line']!r}"
+        for c in report["clipped"]
+    ]
+    lines += [f"{where}: {cell(o['cell'])}: {o['px']} px {o['side']}" for o in report["outside"]]
+    if report["scroll"] and not report["outside"]:
+        lines.append(f"{where}: the slide scrolls by {report['scroll']} px")
+    return lines
 
 
 def _settle(page) -> None:
@@ -256,7 +313,7 @@ def test_deck_in_browser(index, decks, server, browser):
         _settle(page)
         page.screenshot(path=str(SHOTS / f"{notebook.stem}_title.png"))
 
-        seen, reports, figure_slide = [], {}, None
+        seen, reports, figure_slide, overflow = [], {}, None, []
         for _ in range(20 * expected + 200):  # slides plus fragments; a stuck deck ends the loop
             where = page.evaluate("() => Reveal.getIndices()")
             key = (where["h"], where.get("v") or 0)
@@ -270,6 +327,8 @@ def test_deck_in_browser(index, decks, server, browser):
                 assert report["math"] >= report["jax"], (
                     f"{notebook.name} slide {key}: {report['jax']} formulas, {report['math']} typeset"
                 )
+                page.wait_for_timeout(50)
+                overflow += describe_overflow(nb, key, report["title"], page.evaluate(OVERFLOW_JS))
                 if report["images"] and figure_slide is None:
                     figure_slide = key
             if page.evaluate("() => Reveal.isLastSlide() && !Reveal.availableFragments().next"):
@@ -305,5 +364,9 @@ def test_deck_in_browser(index, decks, server, browser):
     finally:
         page.close()
     assert not errors, f"{notebook.name}: console errors: {errors}"
+    assert not overflow, (
+        f"{notebook.name}: {len(overflow)} overflow(s) at {VIEWPORT[0]}×{VIEWPORT[1]}:\n  "
+        + "\n  ".join(overflow)
+    )
     assert not failed, f"{notebook.name}: failed requests: {failed}"
     assert not foreign, f"{notebook.name}: requests that leave the machine: {foreign}"

@@ -157,3 +157,74 @@ def test_missing_image_names_the_notebook(tmp_path, cell):
     path.write_text(json.dumps(_nb([_md("# T"), cell])), encoding="utf-8")
     with pytest.raises(slides.SlidesError, match=r"08_images.ipynb: cell 1: .*image"):
         slides.build([path], tmp_path / "out")
+
+
+def test_notes_order_rule():
+    out = {"output_type": "stream", "name": "stdout", "text": "точность 0.93"}
+    nb = _nb(
+        [
+            _md("## 1. Раздел"),
+            _code("import torch"),
+            _code("fit()", outputs=[out]),
+            _md("**Заметки для преподавателя.** Спросите, какая модель точнее. Ответ: ..."),
+            _md("## 2. Раздел"),
+            _md("**Заметки для преподавателя.** Попросите угадать точность до показа."),
+            _code("fit()", outputs=[out]),
+            _md("**Заметки для преподавателя.** Главная мысль: порог по нормальным данным."),
+        ]
+    )
+    nb["cells"][0]["metadata"]["slideshow"] = {"slide_type": "slide"}
+    assert slides.notes_order_problems(nb) == [
+        "cell 3 (notes with a question) comes after its answer in cell 2"
+    ]
+
+
+# Notes out of order in the notebooks as they were when the rule was added (cell indices); they are
+# reported as expected failures until the notes are moved, and any other problem fails the test.
+KNOWN_NOTES_ORDER = {
+    "01_discriminative_vs_generative": [(8, 7), (20, 18)],
+    "02_autoencoder": [(19, 18)],
+    "03_denoising_autoencoder": [(23, 22)],
+    "05_variational_autoencoder": [(8, 7), (26, 25)],
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_presenter_notes_come_before_the_answer(path):
+    problems = slides.notes_order_problems(_read(path))
+    known = [
+        f"cell {n} (notes with a question) comes after its answer in cell {a}"
+        for n, a in KNOWN_NOTES_ORDER.get(path.stem, [])
+    ]
+    if problems and problems == known:
+        pytest.xfail(f"{path.name}: known notes to move above their answer: {problems}")
+    assert not problems, f"{path.name}: move these notes above the output that answers them: {problems}"
+
+
+def test_deck_hides_plot_code_and_claims(tmp_path):
+    pytest.importorskip("nbconvert")
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    figure = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": png, "text/plain": "<Figure>"},
+    }
+    cells = [
+        _md("# Заголовок"),
+        _code("import torch"),
+        _code("fig, ax = plt.subplots()  # draw_the_curve", outputs=[figure], tags=["plot-code"]),
+        _code("assert torch.ones(1).item() == 1, 'claim_behind_the_text'", tags=["claims"]),
+        _code("model = make_model()  # teaching_code_stays"),
+    ]
+    for i, cell in enumerate(cells):
+        cell["id"] = f"c{i}"
+    nb = _nb(cells)
+    path = tmp_path / "09_tags.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    slides.apply_metadata(path)
+    html = slides.build_deck(path, tmp_path / "out").read_text(encoding="utf-8")
+    assert "teaching_code_stays" in html and png[:40] in html  # code and the figure are shown
+    assert "draw_the_curve" not in html, "plot-code: the deck shows the plotting code"
+    assert "claim_behind_the_text" not in html, "claims: the deck shows the asserts"
+    prepared = slides.prepare_for_slides(slides.read_notebook(path))
+    assert slides.slide_type_of(prepared["cells"][3]) == "skip"
