@@ -116,6 +116,10 @@ def evaluate(model, loss_fn: LossFn, data, *, batch_size: int = 1024, device=Non
 _SYNC_EVERY = 20
 
 
+def _reads_are_free(device: torch.device) -> bool:
+    return device.type == "cpu"
+
+
 def _diverged(value: float, epoch: int, step: int, steps: int) -> TrainingDivergedError:
     return TrainingDivergedError(
         f"loss became {value} at epoch {epoch}, step {step} of {steps}; "
@@ -172,7 +176,7 @@ def fit(
         optimizer = optimizer(model.parameters())
     generator = torch.Generator().manual_seed(seed)
     steps = math.ceil(train[0].shape[0] / batch_size)
-    sync_every = 1 if device.type == "cpu" else _SYNC_EVERY
+    sync_every = 1 if _reads_are_free(device) else _SYNC_EVERY
     history: dict[str, list[float]] = defaultdict(list)
 
     bar = tqdm(
