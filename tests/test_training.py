@@ -1,5 +1,6 @@
 import copy
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -295,3 +296,22 @@ def test_loss_must_be_a_single_number():
     x, y = _toy_problem()
     with pytest.raises(ValueError, match="single number"):
         fit(nn.Linear(4, 1), lambda m, x, y: (m(x).squeeze(1) - y) ** 2, (x, y), progress=False)
+
+
+def test_progress_bar_saves_its_final_state_in_an_executed_notebook(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipywidgets")
+    code = (
+        "import torch, torch.nn.functional as F\n"
+        "from utils import fit\n"
+        "x = torch.rand(640, 4)\n"
+        "loss = lambda m, x: F.mse_loss(m(x), x[:, :1])\n"
+        "fit(torch.nn.Linear(4, 1), loss, x, epochs=2, batch_size=64, desc='demo')"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    root = Path(__file__).resolve().parents[1]
+    nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(root)}}).execute()
+    texts = [o["data"]["text/plain"] for o in nb.cells[0].outputs if "text/plain" in o.get("data", {})]
+    bars = [t for t in texts if t.startswith("demo:")]
+    assert len(bars) == 1 and "100%" in bars[0] and "20/20" in bars[0], texts

@@ -19,6 +19,11 @@ from collections.abc import Callable
 import torch
 from tqdm.auto import tqdm
 
+try:  # the widget bar that tqdm.auto picks inside Jupyter
+    from tqdm.notebook import tqdm_notebook
+except ImportError:  # pragma: no cover - ipywidgets missing
+    tqdm_notebook = None
+
 from .batching import iterate_batches
 from .checks import (
     ValidatedBatches,
@@ -127,6 +132,39 @@ def _diverged(value: float, epoch: int, step: int, steps: int) -> TrainingDiverg
     )
 
 
+class _progress_bar:
+    """tqdm.auto's bar; in Jupyter its saved text is refreshed when it closes.
+
+    A notebook executed without a browser (nbconvert) stores the text version of the
+    widget as it was when it appeared («0%»); displaying the widget under a display id and
+    updating that display on close stores the final state instead.
+    """
+
+    def __init__(self, total: int, desc: str, enabled: bool):
+        kwargs = {"total": total, "desc": desc, "disable": not enabled, "unit": "step", "leave": True}
+        self._handle = None
+        if enabled and tqdm_notebook is not None and issubclass(tqdm, tqdm_notebook):
+            from IPython.display import display
+
+            self.bar = tqdm(display=False, mininterval=0.5, **kwargs)
+            self._handle = display(self.bar.container, display_id=True)
+        else:
+            self.bar = tqdm(mininterval=0.5, **kwargs)
+        self.disable = self.bar.disable
+
+    def set_postfix(self, **kwargs) -> None:
+        self.bar.set_postfix(**kwargs)
+
+    def update(self, n: int) -> None:
+        self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.close()
+        if self._handle is not None:
+            self._handle.update(self.bar.container)
+            self._handle = None
+
+
 def fit(
     model: torch.nn.Module,
     loss_fn: LossFn,
@@ -179,14 +217,7 @@ def fit(
     sync_every = 1 if _reads_are_free(device) else _SYNC_EVERY
     history: dict[str, list[float]] = defaultdict(list)
 
-    bar = tqdm(
-        total=epochs * steps,
-        desc=desc or type(model).__name__,
-        disable=not progress,
-        unit="step",
-        leave=True,
-        mininterval=0.5,
-    )
+    bar = _progress_bar(epochs * steps, desc or type(model).__name__, progress)
     with ValidatedBatches() as checks:
         for epoch in range(1, epochs + 1):
             model.train()
