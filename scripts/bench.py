@@ -6,11 +6,12 @@
     (fused Adam) with the course's checked loss terms (utils.vae.bernoulli_nll, kl_normal_standard).
 
 Same model (784-400-20, batch 128, Adam 1e-3, BCE summed over pixels + KL), same seed, same
-process. Prints seconds per epoch, the ratio, the achieved GFLOP/s against the measured
-single-precision matrix-multiply (sgemm) speed at the model's own shapes (the ceiling), and a
-per-step breakdown of (b) from the PyTorch profiler: matrix products against everything else,
-next to the same step driven by a plain loop that runs every input check on every batch.
-The machine is timed in rounds (ceiling, (a), (b)) and the best of each is kept.
+process. Prints seconds per epoch, the ratio, the achieved GFLOP/s against the ceiling (the
+time the epoch's float32 matrix products take alone, at the model's shapes), and a per-step
+breakdown of (b) from the PyTorch profiler: matrix products against everything else, next to
+the same step driven by a plain loop that runs every input check on every batch. The machine
+is timed in rounds (ceiling, (a), (b)) and the best of each is kept; with one torch thread the
+clock is the process's CPU time. `--loss examples` gives (b) the same unchecked loss as (a).
 
     make bench        # or: python scripts/bench.py --repeats 3
 """
