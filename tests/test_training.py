@@ -1,11 +1,15 @@
+import copy
 import math
+from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from utils import evaluate, fit, iterate_batches, map_batches, seed_everything
+from utils import evaluate, fit, iterate_batches, map_batches, seed_everything, training
+from utils.checks import ValidatedBatches, check_images
+from utils.losses import reconstruction_bce
 from utils.runtime import get_device
 from utils.training import TrainingDivergedError
 
@@ -164,3 +168,150 @@ def test_device_and_seed():
     a = torch.rand(3)
     seed_everything(3)
     assert torch.equal(a, torch.rand(3))
+
+
+def _images_and_mlp():
+    g = torch.Generator().manual_seed(1)
+    x = torch.rand(300, 1, 4, 4, generator=g)
+    torch.manual_seed(5)
+    layers = [nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 16), nn.Unflatten(1, (1, 4, 4))]
+    model = nn.Sequential(*layers)
+    return x, model
+
+
+def _bce(model, x):
+    return reconstruction_bce(torch.sigmoid(model(x)), x)  # checks x_hat and x on every call
+
+
+def test_fit_matches_a_plain_loop_bit_for_bit():
+    x, model = _images_and_mlp()
+    val = x[:70]
+    plain = copy.deepcopy(model)
+    hist = fit(model, _bce, x, val, epochs=3, batch_size=64, seed=11, device="cpu", progress=False)
+
+    # the same training written out by hand: reshuffle per epoch, fused Adam, sum of loss × batch size
+    opt = torch.optim.Adam(plain.parameters(), lr=1e-3, fused=True)
+    g = torch.Generator().manual_seed(11)
+    train_losses, val_losses = [], []
+    for _ in range(3):
+        total = None
+        for idx in torch.randperm(300, generator=g).split(64):
+            loss = _bce(plain, x[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            part = loss.detach() * len(idx)
+            total = part if total is None else total + part
+        train_losses.append(total.item() / 300)
+        with torch.no_grad():
+            val_losses.append(_bce(plain.eval(), val).item())
+        plain.train()
+    assert hist["train_loss"] == train_losses
+    assert hist["val_loss"] == val_losses
+    for a, b in zip(model.parameters(), plain.parameters(), strict=True):
+        assert torch.equal(a, b)
+
+
+def test_fit_reads_the_training_data_once_and_outputs_once_per_epoch(monkeypatch):
+    x, model = _images_and_mlp()
+    scans = []
+    aminmax = torch.aminmax
+
+    def counting(t, *args, **kwargs):
+        scans.append(tuple(t.shape))
+        return aminmax(t, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "aminmax", counting)
+    fit(model, _bce, x, epochs=3, batch_size=100, device="cpu", progress=False)
+    # the whole training tensor once; the model output (x_hat) on the first step of each epoch
+    assert scans.count((300, 1, 4, 4)) == 1
+    assert scans.count((100, 1, 4, 4)) == 3
+    assert len(scans) == 4
+
+
+def test_batches_outside_the_range_a_loss_needs_are_still_reported():
+    x, model = _images_and_mlp()
+    x[257] = 1.5  # one bad image: found in whichever batch it lands, named as the loss names it
+    with pytest.raises(ValueError, match=r"x must have values in \[0.0, 1.0\], got range"):
+        fit(model, _bce, x, epochs=1, batch_size=64, device="cpu", progress=False)
+
+
+def test_a_failing_step_is_rerun_with_every_check():
+    x, model = _images_and_mlp()
+    calls = {"n": 0}
+
+    def breaks_later(model, x):
+        calls["n"] += 1
+        x_hat = torch.sigmoid(model(x))
+        if calls["n"] >= 3:
+            x_hat = x_hat + 1.0  # out of [0, 1]: torch's own error is replaced by the course's check
+        return reconstruction_bce(x_hat, x)
+
+    with pytest.raises(ValueError, match=r"x_hat must have values in \[0.0, 1.0\]"):
+        fit(model, breaks_later, x, epochs=1, batch_size=64, device="cpu", progress=False)
+    assert calls["n"] == 4
+
+
+def test_validated_batches_trust_only_unmodified_views():
+    x = torch.rand(4, 1, 2, 2) * 3  # values up to 3, but registered as [0, 1]: checks that read it fail
+    out = torch.full((4, 1, 2, 2), 5.0)
+    with ValidatedBatches() as checks:
+        checks.batch([x], [(0.0, 1.0)], relaxed=False)
+        check_images("x", x.view(4, 1, 2, 2))  # a view of a validated batch: not read
+        with pytest.raises(ValueError, match="out must have values"):
+            check_images("out", out)  # not a batch, checks not relaxed: read
+        checks.batch([x], [(0.0, 1.0)], relaxed=True)
+        check_images("out", out)  # relaxed: only validated batches are trusted, others skipped
+        checks.batch([x], [(0.0, 3.0)], relaxed=True)
+        with pytest.raises(ValueError, match="x must have values"):
+            check_images("x", x)  # a known range that breaks the bounds: the batch itself is read
+        checks.batch([x], [(0.0, 1.0)], relaxed=False)
+        x[0] = 2.0  # modified in place: its known range no longer holds
+        with pytest.raises(ValueError, match="x must have values"):
+            check_images("x", x)
+        checks.batch([x], [(0.0, 1.0)], relaxed=True)
+        checks.full_checks()
+        with pytest.raises(ValueError, match="x must have values"):
+            check_images("x", x)
+    with pytest.raises(ValueError, match="x must have values"):
+        check_images("x", x)
+
+
+def test_nan_is_found_at_the_right_step_when_the_loss_is_read_every_few_steps(monkeypatch):
+    monkeypatch.setattr(training, "_reads_are_free", lambda device: False)
+    x, y = _toy_problem()
+    calls = {"n": 0}
+
+    def exploding(model, x, y):
+        calls["n"] += 1
+        loss = _mse(model, x, y)
+        return loss * float("inf") if calls["n"] in (20, 22) else loss
+
+    with pytest.raises(TrainingDivergedError, match="loss became inf at epoch 3, step 4 of 8"):
+        fit(nn.Linear(4, 1), exploding, (x, y), epochs=5, batch_size=64, progress=False)
+    assert calls["n"] == 24  # checked at the end of the epoch, not after every step
+
+
+def test_loss_must_be_a_single_number():
+    x, y = _toy_problem()
+    with pytest.raises(ValueError, match="single number"):
+        fit(nn.Linear(4, 1), lambda m, x, y: (m(x).squeeze(1) - y) ** 2, (x, y), progress=False)
+
+
+def test_progress_bar_saves_its_final_state_in_an_executed_notebook(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipywidgets")
+    code = (
+        "import torch, torch.nn.functional as F\n"
+        "from utils import fit\n"
+        "x = torch.rand(640, 4)\n"
+        "loss = lambda m, x: F.mse_loss(m(x), x[:, :1])\n"
+        "fit(torch.nn.Linear(4, 1), loss, x, epochs=2, batch_size=64, desc='demo')"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    root = Path(__file__).resolve().parents[1]
+    nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(root)}}).execute()
+    texts = [o["data"]["text/plain"] for o in nb.cells[0].outputs if "text/plain" in o.get("data", {})]
+    bars = [t for t in texts if t.startswith("demo:")]
+    assert len(bars) == 1 and "100%" in bars[0] and "20/20" in bars[0], texts

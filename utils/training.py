@@ -19,8 +19,20 @@ from collections.abc import Callable
 import torch
 from tqdm.auto import tqdm
 
+try:  # the widget bar that tqdm.auto picks inside Jupyter
+    from tqdm.notebook import tqdm_notebook
+except ImportError:  # pragma: no cover - ipywidgets missing
+    tqdm_notebook = None
+
 from .batching import iterate_batches
-from .checks import check_positive_float, check_positive_int, check_same_length, check_tensor
+from .checks import (
+    ValidatedBatches,
+    check_positive_float,
+    check_positive_int,
+    check_same_length,
+    check_tensor,
+    value_range,
+)
 from .runtime import get_device
 
 __all__ = ["TrainingDivergedError", "adam", "adam_one_cycle", "fit", "evaluate"]
@@ -33,43 +45,124 @@ class TrainingDivergedError(RuntimeError):
 
 
 def _as_tuple(name: str, data) -> tuple[torch.Tensor, ...]:
+    return _validated(name, data)[0]
+
+
+def _validated(name: str, data) -> tuple[tuple[torch.Tensor, ...], list]:
+    """The tensors of ``data`` and each one's ``(min, max)`` (``None`` if not float), checked once."""
     tensors = (data,) if isinstance(data, torch.Tensor) else tuple(data)
     if not tensors:
         raise ValueError(f"{name} must be a tensor or a non-empty tuple of tensors")
+    ranges = []
     for i, t in enumerate(tensors):
-        check_tensor(f"{name}[{i}]", t, ndim=range(1, 8), min_len=1)
+        check_tensor(f"{name}[{i}]", t, ndim=range(1, 8), finite=False, min_len=1)
+        ranges.append(value_range(f"{name}[{i}]", t))
     check_same_length(**{f"{name}[{i}]": t for i, t in enumerate(tensors)})
-    return tensors
+    return tensors, ranges
 
 
 def _split_loss(out) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     if isinstance(out, dict):
         if "loss" not in out:
             raise ValueError("a loss callable that returns a dict must include the key 'loss'")
-        return out["loss"], out
-    if not isinstance(out, torch.Tensor):
-        raise ValueError(f"the loss callable must return a tensor or a dict, got {type(out).__name__}")
-    return out, {"loss": out}
+        loss = out["loss"]
+    else:
+        loss, out = out, {"loss": out}
+    if not isinstance(loss, torch.Tensor):
+        raise ValueError(f"the loss callable must return a tensor or a dict, got {type(loss).__name__}")
+    if loss.numel() != 1:
+        raise ValueError(f"the loss must be a single number (a scalar tensor), got shape {tuple(loss.shape)}")
+    return loss, out
 
 
-@torch.no_grad()
-def evaluate(model, loss_fn: LossFn, data, *, batch_size: int = 1024, device=None) -> dict:
-    """Mean of every number ``loss_fn`` returns over ``data``, in eval mode (notebook 01)."""
-    tensors = _as_tuple("data", data)
-    check_positive_int("batch_size", batch_size)
-    device = device or next(model.parameters()).device
+def _run_loss(loss_fn: LossFn, model, batch, checks: ValidatedBatches, relaxed: bool):
+    """``loss_fn(model, *batch)``; a step that fails with some checks skipped is re-run with all of them."""
+    try:
+        return _split_loss(loss_fn(model, *batch))
+    except Exception as err:
+        if not relaxed:
+            raise
+        checks.full_checks()
+        try:
+            loss_fn(model, *batch)  # the same step with every check on: a check names the argument
+        except ValueError as checked:
+            raise checked from None
+        raise err
+
+
+def _evaluate(model, loss_fn: LossFn, tensors, ranges, batch_size: int, device) -> dict:
     was_training = model.training
     model.eval()
     sums: dict[str, float] = defaultdict(float)
     n = 0
-    for batch in iterate_batches(*tensors, batch_size=batch_size, shuffle=False, device=device):
-        _, parts = _split_loss(loss_fn(model, *batch))
-        k = batch[0].shape[0]
-        for key, value in parts.items():
-            sums[key] += float(value) * k
-        n += k
+    with torch.no_grad(), ValidatedBatches() as checks:
+        for batch in iterate_batches(*tensors, batch_size=batch_size, shuffle=False, device=device):
+            checks.batch(batch, ranges, relaxed=False)
+            _, parts = _split_loss(loss_fn(model, *batch))
+            k = batch[0].shape[0]
+            for key, value in parts.items():
+                sums[key] += float(value) * k
+            n += k
     model.train(was_training)
     return {key: s / n for key, s in sums.items()}
+
+
+def evaluate(model, loss_fn: LossFn, data, *, batch_size: int = 1024, device=None) -> dict:
+    """Mean of every number ``loss_fn`` returns over ``data``, in eval mode (notebook 01)."""
+    tensors, ranges = _validated("data", data)
+    check_positive_int("batch_size", batch_size)
+    device = device or next(model.parameters()).device
+    return _evaluate(model, loss_fn, tensors, ranges, batch_size, device)
+
+
+# Steps between two reads of the loss on the host (finiteness check, progress bar). On the
+# CPU a read costs nothing, so the loss is checked after every step, before the update;
+# on a GPU each read waits for the device, so it happens every _SYNC_EVERY steps.
+_SYNC_EVERY = 20
+
+
+def _reads_are_free(device: torch.device) -> bool:
+    return device.type == "cpu"
+
+
+def _diverged(value: float, epoch: int, step: int, steps: int) -> TrainingDivergedError:
+    return TrainingDivergedError(
+        f"loss became {value} at epoch {epoch}, step {step} of {steps}; "
+        "try a smaller learning rate or check the loss function"
+    )
+
+
+class _progress_bar:
+    """tqdm.auto's bar; in Jupyter its saved text is refreshed when it closes.
+
+    A notebook executed without a browser (nbconvert) stores the text version of the
+    widget as it was when it appeared («0%»); displaying the widget under a display id and
+    updating that display on close stores the final state instead.
+    """
+
+    def __init__(self, total: int, desc: str, enabled: bool):
+        kwargs = {"total": total, "desc": desc, "disable": not enabled, "unit": "step", "leave": True}
+        self._handle = None
+        if enabled and tqdm_notebook is not None and issubclass(tqdm, tqdm_notebook):
+            from IPython.display import display
+
+            self.bar = tqdm(display=False, mininterval=0.5, **kwargs)
+            self._handle = display(self.bar.container, display_id=True)
+        else:
+            self.bar = tqdm(mininterval=0.5, **kwargs)
+        self.disable = self.bar.disable
+
+    def set_postfix(self, **kwargs) -> None:
+        self.bar.set_postfix(**kwargs)
+
+    def update(self, n: int) -> None:
+        self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.close()
+        if self._handle is not None:
+            self._handle.update(self.bar.container)
+            self._handle = None
 
 
 def fit(
@@ -96,14 +189,20 @@ def fit(
     epoch for every number the loss returns, and ``epoch_seconds``.
 
     Raises :class:`TrainingDivergedError` naming the epoch and step if the loss
-    becomes NaN or infinite.
+    becomes NaN or infinite (on the CPU before that step's update; on a GPU the check
+    runs every few steps and names the first bad one).
+
+    ``train`` and ``val`` are scanned for NaN/inf once; the value checks of the loss's
+    inputs then use that scan instead of reading every batch again, and the value checks
+    of other tensors (model outputs) run on the first step of each epoch and again on
+    a step that fails (see :class:`utils.checks.ValidatedBatches`).
     """
     if not isinstance(model, torch.nn.Module):
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not callable(loss_fn):
         raise ValueError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    train = _as_tuple("train", train)
-    val = None if val is None else _as_tuple("val", val)
+    train, train_ranges = _validated("train", train)
+    val, val_ranges = (None, None) if val is None else _validated("val", val)
     check_positive_int("epochs", epochs)
     check_positive_int("batch_size", batch_size)
     check_positive_float("lr", lr)
@@ -115,49 +214,58 @@ def fit(
         optimizer = optimizer(model.parameters())
     generator = torch.Generator().manual_seed(seed)
     steps = math.ceil(train[0].shape[0] / batch_size)
+    sync_every = 1 if _reads_are_free(device) else _SYNC_EVERY
     history: dict[str, list[float]] = defaultdict(list)
 
-    bar = tqdm(
-        total=epochs * steps,
-        desc=desc or type(model).__name__,
-        disable=not progress,
-        unit="step",
-        leave=True,
-        mininterval=0.5,
-    )
-    for epoch in range(1, epochs + 1):
-        model.train()
-        start = time.perf_counter()
-        sums: dict[str, torch.Tensor] = {}
-        seen = 0
-        for step, batch in enumerate(
-            iterate_batches(*train, batch_size=batch_size, generator=generator, device=device),
-            start=1,
-        ):
-            loss, parts = _split_loss(loss_fn(model, *batch))
-            if not torch.isfinite(loss):
-                bar.close()
-                raise TrainingDivergedError(
-                    f"loss became {loss.item()} at epoch {epoch}, step {step} of {steps}; "
-                    "try a smaller learning rate or check the loss function"
-                )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            k = batch[0].shape[0]
-            seen += k
-            for key, value in parts.items():
-                v = value.detach() * k
-                sums[key] = sums[key] + v if key in sums else v
-            if step % 20 == 0 or step == steps:
-                bar.set_postfix(epoch=epoch, loss=f"{sums['loss'].item() / seen:.4g}", refresh=False)
-            bar.update(1)
-        for key, value in sums.items():
-            history[f"train_{key}"].append(value.item() / seen)
-        if val is not None:
-            for key, value in evaluate(model, loss_fn, val, device=device).items():
-                history[f"val_{key}"].append(value)
-        history["epoch_seconds"].append(time.perf_counter() - start)
+    bar = _progress_bar(epochs * steps, desc or type(model).__name__, progress)
+    with ValidatedBatches() as checks:
+        for epoch in range(1, epochs + 1):
+            model.train()
+            start = time.perf_counter()
+            sums: dict[str, torch.Tensor] = {}
+            seen = shown = 0
+            pending: list[torch.Tensor] = []  # losses not yet checked on the host (GPU)
+            for step, batch in enumerate(
+                iterate_batches(*train, batch_size=batch_size, generator=generator, device=device),
+                start=1,
+            ):
+                checks.batch(batch, train_ranges, relaxed=step > 1)
+                loss, parts = _run_loss(loss_fn, model, batch, checks, relaxed=step > 1)
+                if sync_every == 1:
+                    value = loss.item()
+                    if not math.isfinite(value):
+                        bar.close()
+                        raise _diverged(value, epoch, step, steps)
+                else:
+                    pending.append(loss.detach())
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                k = batch[0].shape[0]
+                seen += k
+                for key, value in parts.items():
+                    v = value.detach() * k
+                    sums[key] = sums[key] + v if key in sums else v
+                if step % _SYNC_EVERY == 0 or step == steps:
+                    if pending:
+                        losses = torch.stack(pending).flatten()
+                        bad = ~torch.isfinite(losses)
+                        if bad.any():
+                            first = int(bad.nonzero()[0])
+                            bar.close()
+                            bad_step = step - len(pending) + 1 + first
+                            raise _diverged(losses[first].item(), epoch, bad_step, steps)
+                        pending.clear()
+                    if not bar.disable:
+                        bar.set_postfix(epoch=epoch, loss=f"{sums['loss'].item() / seen:.4g}", refresh=False)
+                        bar.update(step - shown)
+                        shown = step
+            for key, value in sums.items():
+                history[f"train_{key}"].append(value.item() / seen)
+            if val is not None:
+                for key, value in _evaluate(model, loss_fn, val, val_ranges, 1024, device).items():
+                    history[f"val_{key}"].append(value)
+            history["epoch_seconds"].append(time.perf_counter() - start)
     bar.close()
     model.eval()
     return dict(history)
