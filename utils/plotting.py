@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 
 from .checks import check_images, check_labels, check_positive_int, check_tensor
 
@@ -18,6 +19,7 @@ __all__ = [
     "draw_autoencoder",
     "plot_history",
     "plot_latent",
+    "set_log_ticks",
     "show_images",
     "show_reconstructions",
     "show_rows",
@@ -164,6 +166,7 @@ def plot_history(
         values = history[k]
         ax.plot(range(1, len(values) + 1), values, marker="o", ms=3, label=label)
     ax.set_xlabel("эпоха")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -252,3 +255,21 @@ def draw_autoencoder(sizes: Sequence[int], *, ax=None):
     ax.set_ylim(-0.75, 0.8)
     ax.axis("off")
     return fig
+
+
+def set_log_ticks(ax, *, x: Sequence[float] | None = None, y: Sequence[float] | None = None):
+    """Log-scale axes labelled only at the given plain numbers, no «3×10⁰» minor labels (notebook 02)."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator, ScalarFormatter
+
+    for name, ticks, axis in (("x", x, ax.xaxis), ("y", y, ax.yaxis)):
+        if ticks is None:
+            continue
+        ticks = [float(t) for t in ticks]
+        if not ticks or any(not np.isfinite(t) or t <= 0 for t in ticks):
+            raise ValueError(f"{name} must list positive finite tick values, got {ticks}")
+        (ax.set_xscale if name == "x" else ax.set_yscale)("log")
+        axis.set_major_locator(FixedLocator(ticks))
+        axis.set_major_formatter(ScalarFormatter())
+        axis.set_minor_locator(NullLocator())
+        axis.set_minor_formatter(NullFormatter())
+    return ax
