@@ -20,7 +20,7 @@ from utils import (  # noqa: E402
 from utils.checks import check_images, check_probability  # noqa: E402
 from utils.display import show_source  # noqa: E402
 from utils.exercises import check, require  # noqa: E402
-from utils.plotting import draw_autoencoder  # noqa: E402
+from utils.plotting import draw_autoencoder, set_log_ticks  # noqa: E402
 
 
 def test_per_image_squared_error_and_psnr():
@@ -69,6 +69,14 @@ def test_plots_return_figures():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert [t for t in texts if t.isdigit()] == ["784", "64", "8", "64", "784"]
     assert "код $z$" in texts
+    fig, ax = plt.subplots()
+    ax.plot([2, 30], [3, 40])
+    set_log_ticks(ax, x=[2, 5, 30], y=[3, 10, 40])
+    fig.canvas.draw()
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "5", "30"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["3", "10", "40"]
+    assert not [t for t in ax.get_yticklabels(minor=True) if t.get_text()], "no minor labels"
     assert show_reconstructions(imgs, imgs.flip(0), n=5)
     assert plot_history({"train_loss": [3, 2, 1], "val_loss": [3, 2.5, 2]})
     fig = plot_history(
@@ -94,6 +102,7 @@ def test_plots_return_figures():
         (lambda: show_rows({"a": torch.rand(2, 1, 4, 4)}, captions={"a": ["x"]}), r"captions\['a'\] must"),
         (lambda: show_rows({"a": torch.rand(2, 1, 4, 4)}, highlight={"b": [1, 0]}), "highlight must be"),
         (lambda: draw_autoencoder([784]), "sizes must list at least"),
+        (lambda: set_log_ticks(plt.gca(), y=[0, 1]), "y must list positive finite tick values"),
         (lambda: draw_autoencoder([784, 0]), r"sizes\[1\] must be an integer"),
         (lambda: plot_latent(torch.randn(10, 2), torch.arange(9)), "labels must have length 10"),
         (lambda: show_source(3), "obj must be a class or a function"),
