@@ -11,10 +11,19 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 
 from .checks import check_images, check_labels, check_positive_int, check_tensor
 
-__all__ = ["show_images", "show_rows", "show_reconstructions", "plot_history", "plot_latent"]
+__all__ = [
+    "draw_autoencoder",
+    "plot_history",
+    "plot_latent",
+    "set_log_ticks",
+    "show_images",
+    "show_reconstructions",
+    "show_rows",
+]
 
 
 def _to_numpy_images(images: torch.Tensor) -> np.ndarray:
@@ -55,10 +64,19 @@ def show_images(
     return fig
 
 
-def show_rows(rows: dict[str, torch.Tensor], *, title: str | None = None, size: float = 1.1):
+def show_rows(
+    rows: dict[str, torch.Tensor],
+    *,
+    title: str | None = None,
+    size: float = 1.1,
+    captions: dict[str, Sequence[str]] | None = None,
+    highlight: dict[str, Sequence[bool]] | None = None,
+):
     """Several aligned rows of images, each labelled on the left (notebook 01).
 
     ``rows`` maps a row label (e.g. «оригинал») to an N×1×H×W tensor; all rows have N images.
+    ``captions`` maps a row label to N short texts shown above its images, and ``highlight``
+    to N flags that draw those captions in red (notebook 02 marks frames of a third class).
     """
     if not isinstance(rows, dict) or not rows:
         raise ValueError("rows must be a non-empty dict {label: images}")
@@ -68,6 +86,14 @@ def show_rows(rows: dict[str, torch.Tensor], *, title: str | None = None, size: 
     if len(counts) != 1:
         raise ValueError(f"every row in rows must hold the same number of images, got {sorted(counts)}")
     n = counts.pop()
+    for name, extra in (("captions", captions), ("highlight", highlight)):
+        if extra is None:
+            continue
+        if not isinstance(extra, dict) or not set(extra) <= set(rows):
+            raise ValueError(f"{name} must be a dict whose keys are row labels of rows, got {extra!r}")
+        for label, items in extra.items():
+            if len(items) != n:
+                raise ValueError(f"{name}[{label!r}] must have one entry per image ({n}), got {len(items)}")
     fig, axes = plt.subplots(
         len(rows), n, figsize=(size * n + 1.0, size * len(rows) + (0.4 if title else 0)), squeeze=False
     )
@@ -80,6 +106,9 @@ def show_rows(rows: dict[str, torch.Tensor], *, title: str | None = None, size: 
             ax.set_yticks([])
             for spine in ax.spines.values():
                 spine.set_visible(False)
+            if captions is not None and label in captions:
+                red = highlight is not None and label in highlight and bool(highlight[label][c])
+                ax.set_title(captions[label][c], fontsize=8, color="tab:red" if red else "black", pad=2)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
     if title:
         fig.suptitle(title)
@@ -108,25 +137,36 @@ def plot_history(
     *,
     keys: Sequence[str] | None = None,
     title: str | None = None,
-    ylabel: str = "loss",
+    ylabel: str = "функция потерь",
     ax=None,
 ):
-    """Per-epoch curves from :func:`utils.training.fit` (train and validation) (notebook 01)."""
+    """Per-epoch curves from :func:`utils.training.fit` (train and validation) (notebook 01).
+
+    Legends read «обучение»/«валидация» for the ``train_``/``val_`` keys (with the metric's
+    name after a colon when ``keys`` mix several metrics).
+    """
     if not isinstance(history, dict) or not history:
         raise ValueError("history must be the non-empty dict returned by fit()")
     keys = list(keys) if keys is not None else [k for k in ("train_loss", "val_loss") if k in history]
     for k in keys:
         if k not in history:
             raise ValueError(f"history has no key {k!r}; available: {sorted(history)}")
-    names = {"train_loss": "обучение", "val_loss": "валидация"}
+    parts = [k.partition("_") for k in keys]
+    one_metric = len({rest for _, _, rest in parts}) == 1
+    names = {"train": "обучение", "val": "валидация"}
+    labels = [
+        k if prefix not in names else names[prefix] if one_metric else f"{names[prefix]}: {rest}"
+        for k, (prefix, _, rest) in zip(keys, parts, strict=True)
+    ]
     if ax is None:
         fig, ax = plt.subplots(figsize=(5, 3.2))
     else:
         fig = ax.figure
-    for k in keys:
+    for k, label in zip(keys, labels, strict=True):
         values = history[k]
-        ax.plot(range(1, len(values) + 1), values, marker="o", ms=3, label=names.get(k, k))
+        ax.plot(range(1, len(values) + 1), values, marker="o", ms=3, label=label)
     ax.set_xlabel("эпоха")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -175,3 +215,61 @@ def plot_latent(
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def draw_autoencoder(sizes: Sequence[int], *, ax=None):
+    """Diagram of an MLP autoencoder: layer widths from the input down to the code and back (notebook 02).
+
+    ``sizes`` lists the encoder's widths from the input to the code, e.g. ``(784, 512, 256, 30)``;
+    the decoder mirrors them. Each layer is a bar whose height grows with its width (square-root scale);
+    the encoder f, the code z and the decoder g are shaded and labelled.
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and a code size, got {sizes}")
+    for i, s in enumerate(sizes):
+        check_positive_int(f"sizes[{i}]", s)
+    widths = sizes + sizes[-2::-1]
+    n = len(widths)
+    code_at = len(sizes) - 1
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.0 * n + 1.5, 3.4))
+    else:
+        fig = ax.figure
+    heights = [float(np.sqrt(w / max(widths))) for w in widths]
+    xs = np.arange(n, dtype=float)
+    parts = (("энкодер $f$", 0, code_at, "tab:blue"), ("декодер $g$", code_at, n - 1, "tab:orange"))
+    for part, lo, hi, color in parts:
+        upper = [heights[i] / 2 for i in range(lo, hi + 1)]
+        ax.fill_between(xs[lo : hi + 1], [-u for u in upper], upper, color=color, alpha=0.15, lw=0)
+        ax.text((xs[lo] + xs[hi]) / 2, 0.62, part, ha="center", va="bottom", fontsize=11, color=color)
+    for i, (x, h, w) in enumerate(zip(xs, heights, widths, strict=True)):
+        color = "tab:green" if i == code_at else "0.35"
+        ax.add_patch(plt.Rectangle((x - 0.08, -h / 2), 0.16, h, color=color))
+        ax.text(x, -h / 2 - 0.05, str(w), ha="center", va="top", fontsize=9)
+    ax.text(xs[0], heights[0] / 2 + 0.03, "вход $x$", ha="center", va="bottom", fontsize=10)
+    ax.text(xs[code_at], heights[code_at] / 2 + 0.03, "код $z$", ha="center", va="bottom", fontsize=10,
+            color="tab:green")
+    ax.text(xs[-1], heights[-1] / 2 + 0.03, r"выход $\hat x$", ha="center", va="bottom", fontsize=10)
+    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_ylim(-0.75, 0.8)
+    ax.axis("off")
+    return fig
+
+
+def set_log_ticks(ax, *, x: Sequence[float] | None = None, y: Sequence[float] | None = None):
+    """Log-scale axes labelled only at the given plain numbers, no «3×10⁰» minor labels (notebook 02)."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator, ScalarFormatter
+
+    for name, ticks, axis in (("x", x, ax.xaxis), ("y", y, ax.yaxis)):
+        if ticks is None:
+            continue
+        ticks = [float(t) for t in ticks]
+        if not ticks or any(not np.isfinite(t) or t <= 0 for t in ticks):
+            raise ValueError(f"{name} must list positive finite tick values, got {ticks}")
+        (ax.set_xscale if name == "x" else ax.set_yscale)("log")
+        axis.set_major_locator(FixedLocator(ticks))
+        axis.set_major_formatter(ScalarFormatter())
+        axis.set_minor_locator(NullLocator())
+        axis.set_minor_formatter(NullFormatter())
+    return ax
