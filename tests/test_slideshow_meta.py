@@ -179,25 +179,9 @@ def test_notes_order_rule():
     ]
 
 
-# Notes out of order in the notebooks as they were when the rule was added (cell indices); they are
-# reported as expected failures until the notes are moved, and any other problem fails the test.
-KNOWN_NOTES_ORDER = {
-    "01_discriminative_vs_generative": [(8, 7), (20, 18)],
-    "02_autoencoder": [(19, 18)],
-    "03_denoising_autoencoder": [(23, 22)],
-    "05_variational_autoencoder": [(8, 7), (26, 25)],
-}
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_presenter_notes_come_before_the_answer(path):
     problems = slides.notes_order_problems(_read(path))
-    known = [
-        f"cell {n} (notes with a question) comes after its answer in cell {a}"
-        for n, a in KNOWN_NOTES_ORDER.get(path.stem, [])
-    ]
-    if problems and problems == known:
-        pytest.xfail(f"{path.name}: known notes to move above their answer: {problems}")
     assert not problems, f"{path.name}: move these notes above the output that answers them: {problems}"
 
 

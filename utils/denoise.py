@@ -60,7 +60,7 @@ def _back(arr: np.ndarray, like: torch.Tensor) -> torch.Tensor:
 
 
 def batch_ssim(x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """SSIM of each image against its target (mean over channels), shape N (notebook 03).
+    """SSIM of each image against its target, shape N (notebook 04; notebook 03 scores through it).
 
     Uses ``skimage.metrics.structural_similarity`` with ``data_range=1.0`` and its default
     7×7 uniform window; 1.0 means identical images.

@@ -18,7 +18,7 @@ def _unfinished(value) -> bool:
 
 
 def require(value, name: str):
-    """Fail with «Задание не выполнено» if the student has not filled in ``name`` yet."""
+    """Fail with «Задание не выполнено» if the student has not filled in ``name`` yet (notebook 01)."""
     if _unfinished(value):
         raise AssertionError(NOT_DONE.format(name=name))
     return value
@@ -33,7 +33,7 @@ def is_done(value, name: str) -> bool:
 
 
 def check(condition: bool, message: str, success: str = "Верно!") -> None:
-    """Print ``success`` if ``condition`` holds, otherwise raise AssertionError(``message``)."""
+    """Print ``success`` if ``condition`` holds, otherwise raise AssertionError(``message``) (notebook 01)."""
     if not condition:
         raise AssertionError(f"Пока не так: {message}")
     print(f"✓ {success}")

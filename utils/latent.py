@@ -14,7 +14,7 @@ __all__ = ["gaussian_fit_samples", "centroid_paths", "interpolate"]
 
 
 def gaussian_fit_samples(codes: torch.Tensor, n: int, *, seed: int = 0) -> torch.Tensor:
-    """``n`` draws from N(mean, covariance) fitted to ``codes`` (N×d)."""
+    """``n`` draws from N(mean, covariance) fitted to ``codes`` (N×d) (notebook 02)."""
     check_tensor("codes", codes, ndim=2, floating=True, min_len=2)
     check_positive_int("n", n)
     codes = codes.double()
@@ -28,7 +28,7 @@ def gaussian_fit_samples(codes: torch.Tensor, n: int, *, seed: int = 0) -> torch
 
 
 def interpolate(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
-    """``steps`` codes evenly spaced on the straight line from ``z0`` to ``z1`` (both included)."""
+    """``steps`` codes evenly spaced on the line from ``z0`` to ``z1``, ends included (notebook 02)."""
     check_tensor("z0", z0, ndim=1, floating=True)
     check_tensor("z1", z1, ndim=1, floating=True)
     if z0.shape != z1.shape:
@@ -43,7 +43,7 @@ def interpolate(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
 def centroid_paths(
     codes: torch.Tensor, labels: torch.Tensor, pairs, *, steps: int = 9, interior: bool = True
 ) -> torch.Tensor:
-    """Codes on straight lines between class centroids: one row of ``steps`` per pair.
+    """Codes on straight lines between class centroids: one row of ``steps`` per pair (notebook 02).
 
     ``pairs`` lists class pairs like ``[(0, 1), (4, 7)]``. With ``interior`` the two
     centroids themselves are dropped, leaving the points *between* the clusters.

@@ -16,7 +16,7 @@ __all__ = ["digit_likeness", "classification_loss", "train_digit_classifier"]
 
 @torch.no_grad()
 def digit_likeness(classifier: torch.nn.Module, images: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Per-image ``confidence`` (max softmax probability) and ``entropy`` (nats, ≤ log 10).
+    """Per-image ``confidence`` (max softmax probability) and ``entropy`` (nats, ≤ log 10), notebook 02.
 
     ``classifier`` maps N×1×28×28 images to 10 logits (e.g. :class:`utils.models.MLPClassifier`).
     """
@@ -39,7 +39,7 @@ def classification_loss(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor
 
 
 def train_digit_classifier(images: torch.Tensor, labels: torch.Tensor, *, epochs: int = 5, seed: int = 0):
-    """The notebook-01 MLP classifier trained on ``images`` (for scoring generated digits)."""
+    """The notebook-01 MLP classifier trained on ``images``, to score generated digits (notebook 02)."""
     from .models import MLPClassifier
     from .runtime import seed_everything
     from .training import fit

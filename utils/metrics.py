@@ -19,7 +19,7 @@ def _pair(x, y, x_name: str, y_name: str) -> None:
 
 
 def per_image_squared_error(x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Squared error summed over each image's pixels: shape N (notebook 01).
+    """Squared error summed over each image's pixels: shape N (notebook 02).
 
     Averaged over a test set, this is the reconstruction error of Hinton &
     Salakhutdinov (2006) for pixels in [0, 1].
@@ -29,7 +29,7 @@ def per_image_squared_error(x: torch.Tensor, target: torch.Tensor) -> torch.Tens
 
 
 def psnr(x: torch.Tensor, target: torch.Tensor, *, peak: float = 1.0) -> torch.Tensor:
-    """Peak signal-to-noise ratio per image in dB: 10·log10(peak² / MSE) (notebook 01).
+    """Peak signal-to-noise ratio per image in dB: 10·log10(peak² / MSE) (notebook 03).
 
     A perfect reconstruction gives ``inf``.
     """

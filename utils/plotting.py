@@ -119,7 +119,7 @@ def show_rows(
 def show_reconstructions(
     originals: torch.Tensor, reconstructions: torch.Tensor, *, n: int = 10, title: str | None = None
 ):
-    """Originals above reconstructions for the first ``n`` images (notebook 01)."""
+    """Originals above reconstructions for the first ``n`` images (notebook 02)."""
     check_images("originals", originals)
     check_images("reconstructions", reconstructions)
     check_positive_int("n", n)
@@ -186,7 +186,7 @@ def plot_latent(
     max_points: int = 5000,
     s: float = 2.0,
 ):
-    """Scatter of 2-D codes coloured by class, with a legend of class names (notebook 01).
+    """Scatter of 2-D codes coloured by class, with a legend of class names (notebook 02).
 
     Pass ``utils.data.FASHION_MNIST_CLASSES`` as ``class_names`` for Fashion-MNIST.
     """

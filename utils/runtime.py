@@ -53,7 +53,7 @@ def _mps_available() -> bool:
 
 
 def seed_everything(seed: int = 0) -> torch.Generator:
-    """Seed Python, NumPy and PyTorch (CPU and GPU); returns a seeded CPU generator."""
+    """Seed Python, NumPy and PyTorch (CPU and GPU); returns a seeded CPU generator (notebook 01)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(seed)

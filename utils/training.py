@@ -108,7 +108,7 @@ def _evaluate(model, loss_fn: LossFn, tensors, ranges, batch_size: int, device) 
 
 
 def evaluate(model, loss_fn: LossFn, data, *, batch_size: int = 1024, device=None) -> dict:
-    """Mean of every number ``loss_fn`` returns over ``data``, in eval mode (notebook 01)."""
+    """Mean of every number ``loss_fn`` returns over ``data``, in eval mode (notebook 03)."""
     tensors, ranges = _validated("data", data)
     check_positive_int("batch_size", batch_size)
     device = device or next(model.parameters()).device
