@@ -83,6 +83,17 @@ def test_unwritable_cache_and_cache_off(tiny, monkeypatch, tmp_path, capsys):
     assert _same_weights(first, second), "the seed must fix the weights"
 
 
+def test_refresh_always_trains_and_saves_for_later_notebooks(tiny):
+    x_train, x_val, calls, _ = tiny
+    train_ae30(x_train, x_val, progress=False, cache="refresh")
+    train_ae30(x_train, x_val, progress=False, cache="refresh")
+    assert ae30_cache_path(x_train, x_val).exists() and calls == [1, 1]
+    train_ae30(x_train, x_val, progress=False, cache="use")
+    assert calls == [1, 1], "a later notebook reuses the refreshed weights"
+    with pytest.raises(ValueError, match="cache must be 'use', 'refresh' or 'off'"):
+        train_ae30(x_train, x_val, cache="yes")
+
+
 def test_default_cache_dir_is_under_home(monkeypatch):
     monkeypatch.delenv(recipes.CACHE_ENV_VAR, raising=False)
     x = torch.zeros(4, 1, 28, 28)

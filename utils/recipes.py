@@ -76,7 +76,7 @@ def ae30_cache_path(x_train: torch.Tensor, x_val: torch.Tensor, *, seed: int = 0
     return _cache_dir() / f"ae30-{_recipe_key(AE30_RECIPE, model, seed, x_train, x_val)}.pt"
 
 
-def train_ae30(x_train, x_val, *, device=None, seed: int = 0, progress: bool = True, cache: bool = True):
+def train_ae30(x_train, x_val, *, device=None, seed: int = 0, progress: bool = True, cache="use"):
     """Train the AE-30 of notebook 02 and return ``(model, history)`` (notebook 02, reused in 05).
 
     ``x_train``/``x_val``: MNIST images N×1×28×28 in [0, 1] from
@@ -86,9 +86,15 @@ def train_ae30(x_train, x_val, *, device=None, seed: int = 0, progress: bool = T
     ``history`` is what :func:`utils.fit` returned (from the cache: the history saved with
     the weights).
 
-    ``cache=True`` loads the weights from :func:`ae30_cache_path` when present and saves them
-    there after training; any failure to read or write falls back to training.
+    ``cache``: ``"use"`` (or ``True``) loads the weights from :func:`ae30_cache_path` when
+    present, else trains and saves them there; ``"refresh"`` always trains and saves (notebook
+    02, which teaches the model, so that notebook 05 can reuse it); ``"off"`` (or ``False``)
+    neither reads nor writes. Any failure to read or write the cache falls back to training.
     """
+    modes = {True: "use", False: "off", "use": "use", "refresh": "refresh", "off": "off"}
+    if not isinstance(cache, (bool, str)) or cache not in modes:
+        raise ValueError(f"cache must be 'use', 'refresh' or 'off', got {cache!r}")
+    cache = modes[cache]
     check_tensor("x_train", x_train, ndim=(4,), floating=True, min_value=0.0, max_value=1.0, min_len=1)
     check_tensor("x_val", x_val, ndim=(4,), floating=True, min_value=0.0, max_value=1.0, min_len=1)
     if x_train.shape[1:] != (1, 28, 28) or x_val.shape[1:] != (1, 28, 28):
@@ -100,8 +106,8 @@ def train_ae30(x_train, x_val, *, device=None, seed: int = 0, progress: bool = T
     r = AE30_RECIPE
     torch.manual_seed(seed)
     model = Autoencoder(r["code_dim"], r["hidden"])
-    path = ae30_cache_path(x_train, x_val, seed=seed) if cache else None
-    if path is not None:
+    path = ae30_cache_path(x_train, x_val, seed=seed) if cache != "off" else None
+    if cache == "use":
         try:
             saved = torch.load(path, map_location="cpu", weights_only=True)
             model.load_state_dict(saved["state_dict"])
