@@ -18,6 +18,7 @@ import functools
 import importlib.util
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -269,6 +270,18 @@ def describe_overflow(nb: dict, key, title: str, report: dict) -> list[str]:
     return lines
 
 
+# Cells of the committed decks that still stick out of the 1280×720 frame (long text, code or
+# figure cells to split, tag "plot-code" or resize). They are reported as expected failures; a
+# new overflow anywhere fails the test, and so does an entry here that no longer overflows.
+KNOWN_OVERFLOW: dict[str, set] = {}
+
+
+def _overflow_key(line: str):
+    """The notebook cell an overflow line names, or its slide when only the slide scrolls."""
+    m = re.search(r": cell (\d+)", line)
+    return int(m.group(1)) if m else line.split(":")[0]
+
+
 def _settle(page) -> None:
     """Let reveal.js finish the slide change and MathJax its re-rendering before a screenshot."""
     page.wait_for_timeout(400)
@@ -364,9 +377,16 @@ def test_deck_in_browser(index, decks, server, browser):
     finally:
         page.close()
     assert not errors, f"{notebook.name}: console errors: {errors}"
-    assert not overflow, (
-        f"{notebook.name}: {len(overflow)} overflow(s) at {VIEWPORT[0]}×{VIEWPORT[1]}:\n  "
-        + "\n  ".join(overflow)
-    )
     assert not failed, f"{notebook.name}: failed requests: {failed}"
     assert not foreign, f"{notebook.name}: requests that leave the machine: {foreign}"
+    found = {_overflow_key(line) for line in overflow}
+    known = KNOWN_OVERFLOW.get(notebook.stem, set())
+    new, fixed = sorted(found - known, key=str), sorted(known - found, key=str)
+    assert not new, (
+        f"{notebook.name}: overflow at {VIEWPORT[0]}×{VIEWPORT[1]} in {new}:\n  "
+        + "\n  ".join(line for line in overflow if _overflow_key(line) in new)
+    )
+    assert not fixed, f"{notebook.name}: {fixed} no longer overflow: remove them from KNOWN_OVERFLOW"
+    if found:
+        cells = sorted(found, key=str)
+        pytest.xfail(f"{notebook.name}: known overflow, cells {cells}:\n  " + "\n  ".join(overflow))

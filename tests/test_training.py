@@ -10,7 +10,6 @@ from torch import nn
 from utils import evaluate, fit, iterate_batches, map_batches, seed_everything, training
 from utils.checks import ValidatedBatches, check_images
 from utils.losses import reconstruction_bce
-from utils.runtime import get_device
 from utils.training import TrainingDivergedError
 
 
@@ -155,19 +154,6 @@ def test_loss_must_return_a_tensor_or_dict_with_loss():
     x, y = _toy_problem()
     with pytest.raises(ValueError, match="must include the key 'loss'"):
         fit(nn.Linear(4, 1), lambda m, x, y: {"err": _mse(m, x, y)}, (x, y), progress=False)
-
-
-def test_device_and_seed():
-    assert get_device().type in {"cuda", "mps", "cpu"}
-    assert get_device("cpu").type == "cpu"
-    with pytest.raises(ValueError, match="prefer must be"):
-        get_device("tpu")
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
-        seed_everything(-1)
-    seed_everything(3)
-    a = torch.rand(3)
-    seed_everything(3)
-    assert torch.equal(a, torch.rand(3))
 
 
 def _images_and_mlp():
