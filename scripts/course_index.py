@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- course-index:start -->", "<!-- course-index:end -->"
-RUNTIME = re.compile(r"время (?:выполнения блокнота|ноутбука):\s*(\d+)\s*с", re.IGNORECASE)
+RUNTIME = re.compile(r"время выполнения блокнота:\s*(\d+)\s*с", re.IGNORECASE)
 
 
 class CourseIndexError(ValueError):

@@ -34,7 +34,7 @@ AE30_RECIPE = {
     "hidden": (512, 256),
     "batch_size": 128,
     "max_lr": 3e-3,
-    "epochs": 24,
+    "epochs": 18,
 }
 
 
