@@ -2,7 +2,7 @@
 #   make test   create .venv if needed, run unit tests and execute every notebook (nbval)
 #   make run    execute every notebook in order, save the outputs into it, refresh the README index
 #   make lab    open JupyterLab in notebooks/
-#   make bench  data-pipeline benchmark (in-memory batches vs DataLoader)
+#   make bench  training-speed benchmark: in-memory batches + fit vs DataLoader, per-step profile
 #   make seeds  re-execute every notebook with all literal seeds shifted (SHIFT=1000) and list failing claims
 #   make slides reveal.js decks from the committed outputs into slides/ (offline; see README)
 #   make test-slides  open every deck in headless Chromium and check it (installs chromium if missing)
