@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import struct
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -28,3 +31,18 @@ def make_idx_folder(root: Path, name: str = "MNIST", n_train: int = 12, n_test: 
 @pytest.fixture
 def idx_root(tmp_path: Path) -> Path:
     return make_idx_folder(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Chromium for the browser tests (decks, JupyterLab): installed with apt-get if missing."""
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            if result.returncode != 0:
+                pytest.fail(f"`{' '.join(cmd)}` failed (run as root?):\n{result.stderr[-2000:]}")
+        path = shutil.which("chromium")
+    assert path, "chromium is not installed"
+    return path

@@ -72,20 +72,6 @@ LAB_SETTINGS = {
 # ----------------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if path is None:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-            if result.returncode != 0:
-                pytest.fail(f"`{' '.join(cmd)}` failed (run as root?):\n{result.stderr[-2000:]}")
-        path = shutil.which("chromium")
-    assert path, "chromium is not installed"
-    return path
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -19,9 +19,7 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import struct
-import subprocess
 import tempfile
 import threading
 import warnings
@@ -82,20 +80,6 @@ def visible_images(nb: dict) -> int:
 
 
 # ----------------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if path is None:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-            if result.returncode != 0:
-                pytest.fail(f"`{' '.join(cmd)}` failed (run as root?):\n{result.stderr[-2000:]}")
-        path = shutil.which("chromium")
-    assert path, "chromium is not installed"
-    return path
 
 
 def _png(width: int, height: int) -> bytes:
