@@ -6,6 +6,8 @@ import os
 import shutil
 import struct
 import subprocess
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -46,3 +48,31 @@ def chromium() -> str:
         path = shutil.which("chromium")
     assert path, "chromium is not installed"
     return path
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium_context(executable: str, viewport: tuple[int, int]):
+    """A headless Chromium browser context (Playwright) with a fresh profile, for the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile,  # a fresh --user-data-dir
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": viewport[0], "height": viewport[1]},
+        )
+        yield context
+        context.close()

@@ -37,21 +37,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import chromium_context
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SHOTS = ROOT / "build" / "lab-screenshots"
 NOTEBOOK_TIMEOUT = float(os.environ.get("LAB_NOTEBOOK_TIMEOUT", "1200"))
 WIDGET_TIMEOUT = 120.0  # seconds for one widget move to show its effect (the kernel may be training)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 pytestmark = pytest.mark.skipif(
@@ -208,18 +200,8 @@ def lab_server(lab_root):
 
 @pytest.fixture(scope="module")
 def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile,
-            executable_path=chromium,
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1400, "height": 900},
-        )
+    with chromium_context(chromium, viewport=(1400, 900)) as context:
         yield context
-        context.close()
 
 
 # ------------------------------------------------------------------------------------ helpers

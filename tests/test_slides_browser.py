@@ -20,7 +20,6 @@ import json
 import os
 import re
 import struct
-import tempfile
 import threading
 import warnings
 import zlib
@@ -28,20 +27,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import chromium_context
 
 ROOT = Path(__file__).resolve().parent.parent
 SLIDES = ROOT / "slides"
 SHOTS = SLIDES / "screenshots"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = (1280, 720)  # 16:9, what a classroom projector shows
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 
@@ -154,18 +145,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile,  # a fresh --user-data-dir
-            executable_path=chromium,
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]},
-        )
+    with chromium_context(chromium, viewport=VIEWPORT) as context:
         yield context
-        context.close()
 
 
 # --------------------------------------------------------------------------------------- test
