@@ -224,3 +224,37 @@ def test_train_digit_classifier_lowers_the_loss():
     assert classification_loss(model, x, y).item() < classification_loss(untrained, x, y).item() - 0.01
     with pytest.raises(ValueError, match="images"):
         train_digit_classifier(x.flatten(1), y)
+
+
+def test_map_batches_uses_the_model_device_and_rejects_tuples(monkeypatch):
+    import pytest
+
+    import utils
+    from utils import batching
+
+    class Encoder(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.ones(1))
+
+        def forward(self, x):
+            return x * self.w
+
+        def both(self, x):
+            return x, x
+
+    seen = []
+    real = batching.iterate_batches
+
+    def spy(*tensors, device=None, **kw):
+        seen.append(device)
+        return real(*tensors, device=device, **kw)
+
+    monkeypatch.setattr(batching, "iterate_batches", spy)
+    m = Encoder()
+    utils.map_batches(m, torch.ones(3, 2))
+    utils.map_batches(m.forward, torch.ones(3, 2))
+    utils.map_batches(lambda b: b, torch.ones(3, 2))
+    assert seen == [torch.device("cpu"), torch.device("cpu"), None]
+    with pytest.raises(ValueError, match="fn must return a tensor, got tuple"):
+        utils.map_batches(m.both, torch.ones(3, 2))

@@ -122,3 +122,24 @@ def test_exercise_checks(capsys):
     assert "ok" in capsys.readouterr().out
     with pytest.raises(AssertionError, match="Пока не так: bad"):
         check(False, "bad")
+
+
+def test_table_formats_and_bolds_the_best():
+    from utils.display import table
+
+    md = table(["метод", "ошибка", "n"], [["PCA", 13.871, 3], ["AE", 3.74, None]], best={"ошибка": "min"})
+    lines = md.data.splitlines()
+    assert lines[0] == "| метод | ошибка | n |"
+    assert lines[2] == "| PCA | 13.87 | 3 |"
+    assert lines[3] == "| AE | **3.74** | — |"
+
+
+def test_table_rejects_ragged_rows_and_unknown_best():
+    import pytest
+
+    from utils.display import table
+
+    with pytest.raises(ValueError, match=r"rows\[1\] has 1 values"):
+        table(["a", "b"], [[1, 2], [3]])
+    with pytest.raises(ValueError, match="best names a column 'c'"):
+        table(["a"], [[1.0]], best={"c": "max"})

@@ -46,6 +46,15 @@ def iterate_batches(
         yield batch
 
 
+def _module_device(fn) -> torch.device | None:
+    """The device of the module ``fn`` is, or is a bound method of; ``None`` otherwise."""
+    owner = fn if isinstance(fn, torch.nn.Module) else getattr(fn, "__self__", None)
+    if isinstance(owner, torch.nn.Module):
+        for tensor in (*owner.parameters(), *owner.buffers()):
+            return tensor.device
+    return None
+
+
 @torch.no_grad()
 def map_batches(
     fn: Callable[[torch.Tensor], torch.Tensor],
@@ -56,13 +65,27 @@ def map_batches(
 ) -> torch.Tensor:
     """Apply ``fn`` (e.g. ``model.encode``) to ``x`` in batches without gradients; result on CPU.
 
-    Introduced in notebook 01; used to encode, reconstruct or score whole test sets.
+    Batches go to ``device``; by default to the device of the model when ``fn`` is a model
+    or one of its methods (``model``, ``model.encode``), else they stay where ``x`` is.
+    ``fn`` must return one tensor per batch. Introduced in notebook 01; used to encode,
+    reconstruct or score whole test sets.
     """
     if not callable(fn):
         raise ValueError(f"fn must be callable, got {type(fn).__name__}")
     check_tensor("x", x, ndim=range(1, 8), min_len=1)
     check_positive_int("batch_size", batch_size)
+    if device is None:
+        device = _module_device(fn)
     outs = []
     for (batch,) in iterate_batches(x, batch_size=batch_size, shuffle=False, device=device):
-        outs.append(fn(batch).detach().cpu())
+        out = fn(batch)
+        if not isinstance(out, torch.Tensor):
+            hint = (
+                " (a VAE's forward returns (logits, mu, logvar): pass model.encode, model.decode or "
+                "a lambda that picks one tensor)"
+                if isinstance(out, tuple)
+                else ""
+            )
+            raise ValueError(f"fn must return a tensor, got {type(out).__name__}{hint}")
+        outs.append(out.detach().cpu())
     return torch.cat(outs)

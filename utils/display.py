@@ -1,10 +1,12 @@
-"""Showing library code inside a notebook (introduced in notebook 01)."""
+"""Showing code, tables and counts inside a notebook (introduced in notebook 01)."""
 
 from __future__ import annotations
 
 import inspect
+import math
+from collections.abc import Sequence
 
-__all__ = ["n_epochs", "show_source"]
+__all__ = ["n_epochs", "show_source", "table"]
 
 
 def show_source(obj) -> None:
@@ -31,3 +33,65 @@ def n_epochs(n: int) -> str:
     else:
         word = "эпох"
     return f"{n} {word}"
+
+
+def _cell(value, digits: int) -> str:
+    if isinstance(value, bool) or value is None:
+        return "—" if value is None else str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"table values must be finite numbers, got {value}")
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    digits: int | Sequence[int] = 2,
+    best: dict[str, str] | None = None,
+):
+    """A Markdown table for the notebook's output — the one table style of the course (notebook 01).
+
+    ``rows`` hold one value per column: strings are shown as they are, floats with ``digits``
+    decimals (one number, or one per column), ``None`` as a dash. ``best`` maps a column name
+    to ``"max"`` or ``"min"``: that column's best number is shown in bold. Returns an
+    ``IPython.display.Markdown`` object (its text is ``.data``); a cell that ends with it shows it.
+    """
+    from IPython.display import Markdown
+
+    columns = [str(c) for c in columns]
+    if not columns:
+        raise ValueError("columns must name at least one column")
+    rows = [list(r) for r in rows]
+    for i, r in enumerate(rows):
+        if len(r) != len(columns):
+            raise ValueError(f"rows[{i}] has {len(r)} values, expected one per column ({len(columns)})")
+    places = [digits] * len(columns) if isinstance(digits, int) else list(digits)
+    if len(places) != len(columns) or any(not isinstance(d, int) or d < 0 for d in places):
+        raise ValueError(
+            f"digits must be a non-negative int or one per column ({len(columns)}), got {digits!r}"
+        )
+    best = best or {}
+    bold = {}
+    for name, how in best.items():
+        if name not in columns:
+            raise ValueError(f"best names a column {name!r} that is not in columns {columns}")
+        if how not in ("max", "min"):
+            raise ValueError(f"best[{name!r}] must be 'max' or 'min', got {how!r}")
+        j = columns.index(name)
+        numbers = [r[j] for r in rows if isinstance(r[j], (int, float)) and not isinstance(r[j], bool)]
+        if numbers:
+            bold[j] = max(numbers) if how == "max" else min(numbers)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for r in rows:
+        cells = []
+        for j, v in enumerate(r):
+            text = _cell(v, places[j])
+            is_best = j in bold and not isinstance(v, (str, bool)) and v == bold[j]
+            cells.append(f"**{text}**" if is_best else text)
+        lines.append("| " + " | ".join(cells) + " |")
+    return Markdown("\n".join(lines))
