@@ -1,0 +1,95 @@
+"""The committed notebook outputs read as a finished run (every notebook).
+
+Scans the saved outputs of every course notebook for what makes a page look broken or leaks the
+machine it ran on: progress bars that stopped before their total («0%| 0/6566»), English warnings,
+absolute paths, error outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+# tqdm's text: «desc:  37%|███▋      | 2430/6566 [00:05<00:09, ...]»
+BAR = re.compile(r"(\d+)%\|[^|\n]*\|\s*(\d+)/(\d+)")
+WARNING = re.compile(r"\b\w*Warning\b|\bwarn(?:ing)?s?\.warn\b|^\s*warnings\.", re.MULTILINE)
+PATH = re.compile(r"(?<![\w.])(?:/home/|/work/|/tmp/|/Users/|/root/|/opt/|[A-Za-z]:\\\\|site-packages)")
+
+
+def _texts(output: dict) -> list[str]:
+    """Every text a saved output shows (stream text, plain-text and HTML data)."""
+    if output.get("output_type") == "stream":
+        return ["".join(output.get("text", ""))]
+    data = output.get("data", {})
+    return ["".join(data[k]) for k in ("text/plain", "text/html", "text/markdown") if k in data]
+
+
+def scan(nb: dict) -> list[str]:
+    """Problems in the saved outputs of ``nb``, one line each, naming the cell."""
+    problems = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                problems.append(f"cell {i}: error output {out.get('ename')}")
+                continue
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                text = "".join(out.get("text", ""))
+                if not BAR.search(text) or WARNING.search(text):
+                    problems.append(f"cell {i}: stderr output: {text.strip()[:120]!r}")
+            for text in _texts(out):
+                for m in BAR.finditer(text):
+                    if m.group(2) != m.group(3) or m.group(1) != "100":
+                        problems.append(f"cell {i}: unfinished progress bar {m.group(0)[:60]!r}")
+                if m := WARNING.search(text):
+                    problems.append(f"cell {i}: warning in the output: {m.group(0)!r}")
+                if m := PATH.search(text):
+                    where = text[m.start() : m.start() + 60]
+                    problems.append(f"cell {i}: machine path in the output: {where!r}")
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_outputs_read_as_finished(path):
+    problems = scan(json.loads(path.read_text(encoding="utf-8")))
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def _nb(*outputs) -> dict:
+    return {"cells": [{"cell_type": "code", "source": "", "outputs": list(outputs)}]}
+
+
+def _stream(text: str, name: str = "stdout") -> dict:
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def _widget(text: str) -> dict:
+    return {"output_type": "display_data", "data": {"text/plain": text}}
+
+
+@pytest.mark.parametrize(
+    "output, found",
+    [
+        (_widget("VAE:   0%|          | 0/6566 [00:00<?, ?step/s]"), "unfinished progress bar"),
+        (_widget("VAE:  37%|███▋      | 2430/6566 [00:05<00:09]"), "unfinished progress bar"),
+        (_stream("/x/utils/data.py:12: UserWarning: stand-in\n", "stderr"), "stderr output"),
+        (_stream("FutureWarning: the default will change\n"), "warning in the output"),
+        (_stream("данные в /home/anna/course/data\n"), "machine path"),
+        (_stream("C:\\\\Users\\\\anna\\\\data\n"), "machine path"),
+        ({"output_type": "error", "ename": "ValueError", "evalue": "", "traceback": []}, "error output"),
+    ],
+)
+def test_scan_finds_what_looks_broken(output, found):
+    assert any(found in p for p in scan(_nb(output)))
+
+
+def test_scan_accepts_a_finished_run():
+    finished = _widget("VAE: 100%|██████████| 6566/6566 [00:31<00:00, 208step/s, epoch=14, loss=104.2]")
+    stderr_bar = _stream("AE-30: 100%|██████████| 7740/7740 [01:35<00:00]\n", "stderr")
+    text = _stream("ошибка реконструкции 3.74, в 3.7 раза меньше, чем у PCA\n")
+    assert scan(_nb(finished, stderr_bar, text)) == []
