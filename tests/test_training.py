@@ -391,3 +391,14 @@ def test_non_finite_gradients_stop_before_the_update(fused):
     for key, value in model.state_dict().items():
         assert torch.equal(value, before[key]), key  # the bad step was not applied
     assert int(optimizer.state[model.weight]["step"]) == 1
+
+
+def test_gradient_guard_without_the_amp_kernel(monkeypatch):
+    """Backends without the mixed-precision kernel fall back to the gradient norms."""
+
+    def missing(*args):
+        raise NotImplementedError("no kernel")
+
+    monkeypatch.setattr(torch, "_amp_foreach_non_finite_check_and_unscale_", missing)
+    test_non_finite_gradients_stop_before_the_update(True)
+    test_non_finite_gradients_stop_before_the_update(False)

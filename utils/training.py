@@ -194,13 +194,14 @@ class _GradGuard:
         self.free_reads = free_reads
         self.found = torch.zeros((), device=device)
         self.one = torch.ones((), device=device)
+        self.kernel = True
 
     def step(self) -> bool:
         """Step the optimizer; ``True`` if the gradients were not finite (the weights are unchanged)."""
         opt = self.optimizer
         grads = [p.grad for group in opt.param_groups for p in group["params"] if p.grad is not None]
         if grads:
-            torch._amp_foreach_non_finite_check_and_unscale_(grads, self.found, self.one)
+            self._check(grads)
         if not self.skips:
             if self.found.item():
                 return True
@@ -212,6 +213,16 @@ class _GradGuard:
         finally:
             del opt.found_inf, opt.grad_scale
         return self.free_reads and bool(self.found.item())
+
+    def _check(self, grads: list[torch.Tensor]) -> None:
+        if self.kernel:
+            try:
+                torch._amp_foreach_non_finite_check_and_unscale_(grads, self.found, self.one)
+                return
+            except (NotImplementedError, RuntimeError):  # a backend without the kernel
+                self.kernel = False
+        total = torch.stack(torch._foreach_norm(grads)).sum()  # NaN or inf if any gradient is
+        self.found = torch.maximum(self.found, (~torch.isfinite(total)).to(self.found.dtype))
 
     def flag(self) -> torch.Tensor:
         return self.found.clone()
