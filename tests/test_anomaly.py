@@ -139,11 +139,46 @@ def test_plots_return_figures():
 
     s, y = _random_problem()
     fig = plot_roc_pr({"a": (s, y), "b": (-s, y)}, title="t")
-    assert len(fig.axes) == 2
-    fig2 = plot_score_histograms(s[~y].abs() + 0.1, s[y].abs() + 0.1, thresholds={"t": 1.0}, log=True)
-    fig3 = plot_confusion(detection_metrics(s, y, 0.5)["confusion"])
+    ax_roc, ax_pr = fig.axes
+    assert (ax_roc.get_title(), ax_pr.get_title()) == ("ROC", "Precision–recall")
+    assert fig._suptitle.get_text() == "t"
+    a, b = roc_pr(s, y), roc_pr(-s, y)
+    assert len(ax_roc.lines) == 3 and len(ax_pr.lines) == 3  # two scorers + the chance line
+    np.testing.assert_allclose(ax_roc.lines[0].get_xdata(), a["fpr"])
+    np.testing.assert_allclose(ax_pr.lines[1].get_ydata(), b["precision"])
+    labels = [t.get_text() for t in ax_roc.get_legend().get_texts()]
+    assert labels[:2] == [f"a: AUROC = {a['auroc']:.3f}", f"b: AUROC = {b['auroc']:.3f}"]
+    assert ax_pr.lines[2].get_ydata()[0] == pytest.approx(a["prevalence"])
+
+    fig2 = plot_score_histograms(
+        s[~y].abs() + 0.1, s[y].abs() + 0.1, thresholds={"t": 1.0}, bins=30, log=True
+    )
+    (ax,) = fig2.axes
+    assert len(ax.patches) == 2 * 30  # two histograms of 30 bars
+    assert ax.lines[0].get_xdata()[0] == pytest.approx(0.0)  # log10 of the threshold 1.0
+    assert ax.get_xlabel().startswith("log10")
+
+    cm = detection_metrics(s, y, 0.5)["confusion"]
+    fig3 = plot_confusion(cm)
+    (ax3,) = fig3.axes
+    np.testing.assert_array_equal(ax3.images[0].get_array(), cm)
+    assert sorted(t.get_text() for t in ax3.texts) == sorted(str(v) for v in cm.flatten())
     for f in (fig, fig2, fig3):
         plt.close(f)
+
+
+def test_reconstruction_scores_names_the_mistake():
+    from utils.vae import VAE
+
+    x = torch.rand(3, 1, 28, 28)
+    with pytest.raises(ValueError, match=r"model is a VAE: its forward returns \(logits, mu, logvar\)"):
+        reconstruction_scores(VAE(2, (8,)), x)
+    with pytest.raises(
+        ValueError, match=r"images must have dtype torch.float32.*got torch.float64.*images.float\(\)"
+    ):
+        reconstruction_scores(Autoencoder(4, (8,)), x.double())
+    with pytest.raises(ValueError, match=r"images must have shape N×1×28×28.*got \(3, 1, 32, 32\)"):
+        reconstruction_scores(Autoencoder(4, (8,)), torch.rand(3, 1, 32, 32))
 
 
 def test_threshold_at_fpr_just_below_one_gives_the_minimum():

@@ -48,7 +48,7 @@ def test_autoencoder_rejects_bad_shapes():
     with pytest.raises(ValueError, match="sizes"):
         Autoencoder(2, (0,))
     ae = Autoencoder(2, (8,))
-    with pytest.raises(ValueError, match="x must hold 784"):
+    with pytest.raises(ValueError, match=r"x must have shape N×1×28×28"):
         ae.encode(torch.rand(3, 1, 14, 14))
     with pytest.raises(ValueError, match="z must have shape N×2"):
         ae.decode(torch.rand(3, 5))

@@ -144,8 +144,10 @@ def test_tune_parameter_and_pca(images):
     best, scores = tune_parameter(gaussian_blur, [0.01, 1.0, 5.0], noisy, images)
     assert best == 1.0 and set(scores) == {0.01, 1.0, 5.0}
     pca = {k: PCAAutoencoder(k).fit(images) for k in (2, 10)}
-    k, _ = tune_parameter(lambda x, k: pca[k].reconstruct(x), [2, 10], noisy, images)
-    assert k in (2, 10)
+    k, scores = tune_parameter(lambda x, k: pca[k].reconstruct(x), [10, 2], noisy, images)
+    expected = {v: psnr(pca[v].reconstruct(noisy), images).mean().item() for v in (2, 10)}
+    assert scores == pytest.approx(expected)
+    assert expected[2] != expected[10] and k == max(expected, key=expected.get)
     with pytest.raises(ValueError, match="values"):
         tune_parameter(gaussian_blur, [], noisy, images)
     with pytest.raises(ValueError, match="denoiser"):

@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
@@ -60,7 +61,11 @@ def test_check_messages():
 
 def test_plots_return_figures():
     imgs = torch.rand(12, 1, 28, 28)
-    assert show_images(imgs, ncols=6, title="t").axes
+    fig = show_images(imgs[:11], ncols=6, title="t")
+    assert len(fig.axes) == 12 and fig._suptitle.get_text() == "t"  # 2 rows of 6, the last one empty
+    shown = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    assert len(shown) == 11
+    np.testing.assert_allclose(shown[3], imgs[3, 0].numpy(), atol=1e-6)
     assert len(show_rows({"a": imgs[:4], "b": imgs[4:8]}).axes) == 8
     fig = show_rows({"a": imgs[:2], "b": imgs[2:4]}, captions={"b": ["7", "1"]}, highlight={"b": [0, 1]})
     titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes]
@@ -77,7 +82,10 @@ def test_plots_return_figures():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "5", "30"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["3", "10", "40"]
     assert not [t for t in ax.get_yticklabels(minor=True) if t.get_text()], "no minor labels"
-    assert show_reconstructions(imgs, imgs.flip(0), n=5)
+    fig = show_reconstructions(imgs, imgs.flip(0), n=5)
+    assert len(fig.axes) == 10  # 5 originals above 5 reconstructions
+    np.testing.assert_allclose(fig.axes[0].images[0].get_array(), imgs[0, 0].numpy(), atol=1e-6)
+    np.testing.assert_allclose(fig.axes[5].images[0].get_array(), imgs[-1, 0].numpy(), atol=1e-6)
     assert plot_history({"train_loss": [3, 2, 1], "val_loss": [3, 2.5, 2]})
     fig = plot_history(
         {"train_sse": [3, 2], "val_sse": [3, 2.5], "train_loss": [1, 1]}, keys=["train_sse", "val_sse"]
@@ -135,8 +143,6 @@ def test_table_formats_and_bolds_the_best():
 
 
 def test_table_rejects_ragged_rows_and_unknown_best():
-    import pytest
-
     from utils.display import table
 
     with pytest.raises(ValueError, match=r"rows\[1\] has 1 values"):

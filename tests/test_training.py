@@ -34,7 +34,10 @@ def test_batches_stay_aligned_and_sizes_are_right():
 
 
 def test_batches_move_to_device():
-    (b,) = next(iterate_batches(torch.ones(4, 2), batch_size=2, device="cpu"))
+    # the "meta" device exists everywhere: a batch that was not moved stays on the CPU
+    (b,) = next(iterate_batches(torch.ones(4, 2), batch_size=2, device="meta"))
+    assert b.device.type == "meta"
+    (b,) = next(iterate_batches(torch.ones(4, 2), batch_size=2))
     assert b.device.type == "cpu"
 
 
@@ -152,7 +155,7 @@ def test_fit_errors(kwargs, match):
 
 def test_loss_must_return_a_tensor_or_dict_with_loss():
     x, y = _toy_problem()
-    with pytest.raises(ValueError, match="must include the key 'loss'"):
+    with pytest.raises(ValueError, match="has no key 'loss'"):
         fit(nn.Linear(4, 1), lambda m, x, y: {"err": _mse(m, x, y)}, (x, y), progress=False)
 
 
@@ -301,3 +304,101 @@ def test_progress_bar_saves_its_final_state_in_an_executed_notebook(tmp_path):
     texts = [o["data"]["text/plain"] for o in nb.cells[0].outputs if "text/plain" in o.get("data", {})]
     bars = [t for t in texts if t.startswith("demo:")]
     assert len(bars) == 1 and "100%" in bars[0] and "20/20" in bars[0], texts
+
+
+def test_fit_rejects_an_optimizer_of_another_model():
+    x, y = _toy_problem()
+    other = nn.Linear(4, 1)
+    with pytest.raises(ValueError, match="optimizer updates none of model's parameters"):
+        fit(
+            nn.Linear(4, 1),
+            _mse,
+            (x, y),
+            optimizer=torch.optim.SGD(other.parameters(), lr=0.1),
+            progress=False,
+        )
+    with pytest.raises(ValueError, match="optimizer must be a torch.optim.Optimizer"):
+        fit(nn.Linear(4, 1), _mse, (x, y), optimizer=lambda params: "sgd", progress=False)
+    model = nn.Linear(4, 1)  # its own optimizer is fine
+    fit(model, _mse, (x, y), epochs=1, optimizer=torch.optim.SGD(model.parameters(), lr=0.1), progress=False)
+
+
+@pytest.mark.parametrize(
+    ("loss_fn", "match"),
+    [
+        (lambda m, x, y: (m(x).squeeze(1) - y).pow(2), r"returned a loss of shape \(64,\).*scalar tensor"),
+        (lambda m, x, y: {"loss": _mse(m, x, y), "pred": m(x)}, r"returned 'pred' of shape \(64, 1\)"),
+        (lambda m, x, y: {"loss": _mse(m, x, y), "note": "ok"}, r"returned 'note' of type str"),
+        (lambda m, x, y: [_mse(m, x, y)], r"returned a list; a loss callable must return"),
+        (lambda m, x, y: _mse(m, x, y).detach(), "does not depend on the model's parameters"),
+    ],
+)
+def test_fit_states_the_loss_contract(loss_fn, match):
+    x, y = _toy_problem()
+    with pytest.raises(ValueError, match=match):
+        fit(nn.Linear(4, 1), loss_fn, (x, y), batch_size=64, progress=False)
+
+
+def test_fit_logs_python_numbers_returned_by_the_loss():
+    x, y = _toy_problem()
+    history = fit(
+        nn.Linear(4, 1),
+        lambda m, x, y: {"loss": _mse(m, x, y), "const": 2.0},
+        (x, y),
+        epochs=1,
+        progress=False,
+    )
+    assert history["train_const"] == [pytest.approx(2.0)]
+
+
+def test_nan_met_by_a_check_inside_the_loss_is_divergence():
+    x, model = _images_and_mlp()
+
+    def loss(model, x):  # the model's output turns NaN in the second epoch
+        x_hat = torch.sigmoid(model(x))
+        if loss.calls >= 3:
+            x_hat = x_hat * float("nan")
+        loss.calls += 1
+        return reconstruction_bce(x_hat, x)
+
+    loss.calls = 0
+    with pytest.raises(TrainingDivergedError, match=r"at epoch 2, step 1 of 3: x_hat contains NaN"):
+        fit(model, loss, x, epochs=3, batch_size=100, progress=False)
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_non_finite_gradients_stop_before_the_update(fused):
+    x, y = _toy_problem()
+    model = nn.Linear(4, 1)
+    before = {}
+
+    def loss(model, x, y):  # the loss stays finite; on the second step its gradient is infinite
+        loss.calls += 1
+        value = _mse(model, x, y)
+        if loss.calls == 2:
+            before.update(copy.deepcopy(model.state_dict()))  # the weights the first update left
+            s = model.weight.sum()
+            value = value + torch.sqrt(s - s.detach())  # adds 0, gradient 1 / (2·√0) = inf
+        return value
+
+    loss.calls = 0
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.1, fused=fused)
+    with pytest.raises(
+        TrainingDivergedError, match=r"gradients became NaN or infinite at epoch 1, step 2 of 16"
+    ):
+        fit(model, loss, (x, y), epochs=1, batch_size=32, optimizer=optimizer, progress=False)
+    assert loss.calls == 2
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, before[key]), key  # the bad step was not applied
+    assert int(optimizer.state[model.weight]["step"]) == 1
+
+
+def test_gradient_guard_without_the_amp_kernel(monkeypatch):
+    """Backends without the mixed-precision kernel fall back to the gradient norms."""
+
+    def missing(*args):
+        raise NotImplementedError("no kernel")
+
+    monkeypatch.setattr(torch, "_amp_foreach_non_finite_check_and_unscale_", missing)
+    test_non_finite_gradients_stop_before_the_update(True)
+    test_non_finite_gradients_stop_before_the_update(False)

@@ -24,7 +24,7 @@ import torch
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
 from .batching import map_batches
-from .checks import check_images, check_positive_int, check_probability, check_tensor
+from .checks import check_images, check_model_input, check_positive_int, check_probability, check_tensor
 from .metrics import per_image_squared_error
 
 __all__ = [
@@ -75,7 +75,19 @@ def reconstruction_scores(
     """
     check_images("images", images)
     check_positive_int("batch_size", batch_size)
+    from .vae import VAE
+
+    if isinstance(model, VAE):
+        raise ValueError(
+            "model is a VAE: its forward returns (logits, mu, logvar), not a reconstruction x̂; "
+            "reconstruction_scores expects an autoencoder (utils.models.Autoencoder) or an object with "
+            "reconstruct(); to score with a VAE use its ELBO or iwae_log_likelihood"
+        )
     if isinstance(model, torch.nn.Module):
+        param = next(model.parameters(), None)
+        if param is not None:
+            shape = getattr(model, "image_shape", None)
+            check_model_input("images", images, dtype=param.dtype, image_shape=shape and tuple(shape))
         model.eval()
         if device is None:
             param = next(model.parameters(), None)

@@ -14,9 +14,10 @@ loss itself and re-runs a failing step with every check on.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -28,9 +29,78 @@ __all__ = [
     "check_positive_int",
     "check_probability",
     "check_positive_float",
+    "check_model_input",
     "value_range",
+    "validate_args",
+    "NonFiniteValueError",
     "ValidatedBatches",
 ]
+
+
+class NonFiniteValueError(ValueError):
+    """A checked tensor holds NaN or inf (notebook 01); ``fit`` reports it as divergence."""
+
+
+def validate_args(checker: Callable) -> Callable:
+    """Decorator: ``checker(*args, **kwargs)`` runs before the function and raises on bad input (notebook 01).
+
+    It keeps input validation out of the code that notebooks display with
+    :func:`utils.display.show_source`: the function's body is the model or the formula
+    only, while every call still gets the same checks and messages.
+    """
+    if not callable(checker):
+        raise ValueError(f"checker must be callable, got {type(checker).__name__}")
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            checker(*args, **kwargs)
+            return fn(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def _dtype_hint(name: str, dtype: torch.dtype) -> str:
+    if dtype == torch.uint8:
+        return f" (pixels 0..255: convert with {name}.float() / 255)"
+    if dtype == torch.float64 or not dtype.is_floating_point:
+        return f" (convert with {name}.float())"
+    return ""
+
+
+def check_model_input(
+    name: str, x, *, dtype: torch.dtype, image_shape: tuple | None = None, n_values: int | None = None
+) -> torch.Tensor:
+    """Dtype and shape of a model's input batch; no value scans, so it costs next to nothing (notebook 01).
+
+    ``x`` must have the model's ``dtype`` and, with ``image_shape``, the shape N×``image_shape``;
+    with ``n_values``, N×… holding that many values per item.
+    """
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if x.dtype != dtype:
+        raise ValueError(
+            f"{name} must have dtype {dtype} (the model's dtype), got {x.dtype}{_dtype_hint(name, x.dtype)}"
+        )
+    if image_shape is not None and tuple(x.shape[1:]) != image_shape:
+        want = "N×" + "×".join(str(s) for s in image_shape)
+        hint = ""
+        if tuple(x.shape) == image_shape:
+            hint = f"; a single image needs a batch dimension: {name}.unsqueeze(0)"
+        elif x.ndim >= 1 and math.prod(x.shape[1:]) == math.prod(image_shape):
+            hint = f"; reshape it with {name}.view(-1, {', '.join(str(s) for s in image_shape)})"
+        raise ValueError(
+            f"{name} must have shape {want} (the model was built for images of shape {image_shape}), "
+            f"got {tuple(x.shape)}{hint}"
+        )
+    if n_values is not None and (x.ndim < 2 or math.prod(x.shape[1:]) != n_values):
+        raise ValueError(
+            f"{name} must have shape N×… with {n_values} values per item (the model's input size), "
+            f"got {tuple(x.shape)}"
+        )
+    return x
 
 
 class _State(threading.local):
@@ -97,7 +167,7 @@ def value_range(name: str, value: torch.Tensor) -> tuple[float, float] | None:
     lo, hi = torch.stack(torch.aminmax(value.detach())).tolist()
     if not (math.isfinite(lo) and math.isfinite(hi)):
         bad = "NaN" if math.isnan(lo) or math.isnan(hi) else "inf"
-        raise ValueError(f"{name} contains {bad} values; expected finite numbers")
+        raise NonFiniteValueError(f"{name} contains {bad} values; expected finite numbers")
     return lo, hi
 
 
@@ -123,7 +193,8 @@ def check_tensor(
     if value.ndim > 0 and value.shape[0] < min_len:
         raise ValueError(f"{name} must hold at least {min_len} item(s), got {value.shape[0]}")
     if floating and not value.is_floating_point():
-        raise ValueError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+        hint = _dtype_hint(name, value.dtype)
+        raise ValueError(f"{name} must be a floating-point tensor, got dtype {value.dtype}{hint}")
     scan = finite or min_value is not None or max_value is not None
     if value.is_floating_point() and value.numel() and scan:
         if _state.known or _state.relaxed:  # inside ValidatedBatches (fit)
@@ -137,7 +208,7 @@ def check_tensor(
         lo, hi = torch.stack(torch.aminmax(value.detach())).tolist()
         if finite and not (math.isfinite(lo) and math.isfinite(hi)):
             bad = "NaN" if math.isnan(lo) or math.isnan(hi) else "inf"
-            raise ValueError(f"{name} contains {bad} values; expected finite numbers")
+            raise NonFiniteValueError(f"{name} contains {bad} values; expected finite numbers")
         if min_value is not None or max_value is not None:
             if (min_value is not None and lo < min_value) or (max_value is not None and hi > max_value):
                 raise ValueError(

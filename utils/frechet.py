@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from .batching import map_batches
-from .checks import check_images, check_tensor
+from .checks import check_images, check_tensor, validate_args
 
 __all__ = ["classifier_features", "gaussian_stats", "frechet_distance", "frechet_classifier_distance"]
 
@@ -69,12 +69,7 @@ def _sqrtm_psd(a: torch.Tensor) -> torch.Tensor:
     return (v * w.clamp_min(0).sqrt()) @ v.T
 
 
-def frechet_distance(mu1, cov1, mu2, cov2) -> float:
-    """‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2 (Σ₁ Σ₂)^{1/2}) for N(μ₁, Σ₁) and N(μ₂, Σ₂) (notebook 05).
-
-    Tr (Σ₁Σ₂)^{1/2} is computed as Σ √λ of the symmetric PSD matrix Σ₁^{1/2} Σ₂ Σ₁^{1/2}
-    (same eigenvalues as Σ₁Σ₂), so no complex square roots appear.
-    """
+def _frechet_args(mu1, cov1, mu2, cov2) -> None:
     for name, v in (("mu1", mu1), ("mu2", mu2)):
         check_tensor(name, v, ndim=(1,), floating=True)
     for name, c in (("cov1", cov1), ("cov2", cov2)):
@@ -85,6 +80,15 @@ def frechet_distance(mu1, cov1, mu2, cov2) -> float:
             f"mu1, mu2 must have shape (d,) and cov1, cov2 shape (d, d) with the same d, got "
             f"{tuple(mu1.shape)}, {tuple(mu2.shape)}, {tuple(cov1.shape)}, {tuple(cov2.shape)}"
         )
+
+
+@validate_args(_frechet_args)
+def frechet_distance(mu1, cov1, mu2, cov2) -> float:
+    """‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2 (Σ₁ Σ₂)^{1/2}) for N(μ₁, Σ₁) and N(μ₂, Σ₂) (notebook 05).
+
+    Tr (Σ₁Σ₂)^{1/2} is computed as Σ √λ of the symmetric PSD matrix Σ₁^{1/2} Σ₂ Σ₁^{1/2}
+    (same eigenvalues as Σ₁Σ₂), so no complex square roots appear.
+    """
     mu1, mu2, cov1, cov2 = (t.double() for t in (mu1, mu2, cov1, cov2))
     s1 = _sqrtm_psd(0.5 * (cov1 + cov1.T))
     middle = s1 @ (0.5 * (cov2 + cov2.T)) @ s1

@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
-from .checks import check_positive_int
+from .checks import check_model_input, check_positive_int, validate_args
 
 __all__ = ["MLPClassifier", "Autoencoder", "mlp"]
 
@@ -35,13 +36,49 @@ def mlp(sizes: Sequence[int], *, final_activation: nn.Module | None = None) -> n
     return nn.Sequential(*layers)
 
 
+def _image_shape(image_shape) -> tuple[int, ...]:
+    shape = tuple(image_shape)
+    if not shape:
+        raise ValueError("image_shape must list at least one size, e.g. (1, 28, 28)")
+    for i, s in enumerate(shape):
+        check_positive_int(f"image_shape[{i}]", s)
+    return shape
+
+
+def _classifier_args(self, input_dim=784, hidden=(256,), n_classes=10) -> None:
+    check_positive_int("input_dim", input_dim)
+    check_positive_int("n_classes", n_classes)
+
+
+def _classifier_input(self, x) -> None:
+    first = self.net[0]
+    check_model_input("x", x, dtype=first.weight.dtype, n_values=first.in_features)
+
+
+def _autoencoder_args(self, code_dim=30, hidden=(512, 256), image_shape=(1, 28, 28)) -> None:
+    check_positive_int("code_dim", code_dim)
+    _image_shape(image_shape)
+
+
+def _autoencoder_input(self, x) -> None:
+    check_model_input("x", x, dtype=self.encoder[0].weight.dtype, image_shape=self.image_shape)
+
+
+def _autoencoder_code(self, z) -> None:
+    check_model_input("z", z, dtype=self.decoder[0].weight.dtype)
+    if z.ndim != 2 or z.shape[1] != self.code_dim:
+        raise ValueError(f"z must have shape N×{self.code_dim}, got {tuple(z.shape)}")
+
+
 class MLPClassifier(nn.Module):
     """A discriminative model of P(y|x): image → 10 logits (notebook 01)."""
 
+    @validate_args(_classifier_args)
     def __init__(self, input_dim: int = 784, hidden: Sequence[int] = (256,), n_classes: int = 10):
         super().__init__()
         self.net = mlp([input_dim, *hidden, n_classes])
 
+    @validate_args(_classifier_input)
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x.flatten(1))  # logits; softmax gives P(y|x)
 
@@ -53,6 +90,7 @@ class Autoencoder(nn.Module):
     it and ends in a sigmoid, so x̂ has the images' shape and values in (0, 1).
     """
 
+    @validate_args(_autoencoder_args)
     def __init__(
         self,
         code_dim: int = 30,
@@ -60,31 +98,18 @@ class Autoencoder(nn.Module):
         image_shape: Sequence[int] = (1, 28, 28),
     ):
         super().__init__()
-        check_positive_int("code_dim", code_dim)
-        self.image_shape = tuple(image_shape)
-        if not self.image_shape:
-            raise ValueError("image_shape must list at least one size, e.g. (1, 28, 28)")
-        for i, s in enumerate(self.image_shape):
-            check_positive_int(f"image_shape[{i}]", s)
         self.code_dim = code_dim
-        input_dim = 1
-        for s in self.image_shape:
-            input_dim *= s
-        self.input_dim = input_dim
-        self.encoder = mlp([input_dim, *hidden, code_dim])
-        self.decoder = mlp([code_dim, *reversed(hidden), input_dim], final_activation=nn.Sigmoid())
+        self.image_shape = tuple(image_shape)
+        self.input_dim = math.prod(self.image_shape)  # 1×28×28 → 784
+        self.encoder = mlp([self.input_dim, *hidden, code_dim])
+        self.decoder = mlp([code_dim, *reversed(hidden), self.input_dim], final_activation=nn.Sigmoid())
 
+    @validate_args(_autoencoder_input)
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        x = x.flatten(1)  # N×1×28×28 → N×784
-        if x.shape[1] != self.input_dim:
-            raise ValueError(
-                f"x must hold {self.input_dim} values per image {self.image_shape}, got {x.shape[1]}"
-            )
-        return self.encoder(x)  # N×784 → N×code_dim
+        return self.encoder(x.flatten(1))  # N×1×28×28 → N×784 → N×code_dim
 
+    @validate_args(_autoencoder_code)
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        if z.ndim != 2 or z.shape[1] != self.code_dim:
-            raise ValueError(f"z must have shape N×{self.code_dim}, got {tuple(z.shape)}")
         return self.decoder(z).view(-1, *self.image_shape)  # N×code_dim → N×784 → N×1×28×28
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

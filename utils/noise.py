@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from .checks import check_images, check_tensor
+from .checks import check_images, check_tensor, validate_args
 
 __all__ = ["gaussian_noise", "salt_and_pepper", "masking_noise"]
 
@@ -61,6 +61,13 @@ def _uniform(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     return torch.rand(x.shape, generator=generator, device=generator.device).to(x.device, x.dtype)
 
 
+def _gaussian_noise_args(x, sigma, generator) -> None:
+    check_images("x", x)
+    _strength("sigma", sigma, x, upper=None)
+    _check_generator(generator)
+
+
+@validate_args(_gaussian_noise_args)
 def gaussian_noise(x: torch.Tensor, sigma, generator: torch.Generator) -> torch.Tensor:
     """``clip(x + sigma·ε, 0, 1)`` with ε ~ N(0, 1) per pixel (notebook 03).
 
@@ -68,9 +75,7 @@ def gaussian_noise(x: torch.Tensor, sigma, generator: torch.Generator) -> torch.
     result a valid image; it also makes the noise on black pixels one-sided (only the
     positive half survives), so its mean squared value there is σ²/2, not σ².
     """
-    check_images("x", x)
-    sigma = _strength("sigma", sigma, x, upper=None)
-    _check_generator(generator)
+    sigma = _strength("sigma", sigma, x, upper=None)  # a number, or one σ per image
     eps = torch.randn(x.shape, generator=generator, device=generator.device).to(x.device, x.dtype)
     return (x + sigma * eps).clamp_(0.0, 1.0)
 

@@ -26,11 +26,13 @@ except ImportError:  # pragma: no cover - ipywidgets missing
 
 from .batching import iterate_batches
 from .checks import (
+    NonFiniteValueError,
     ValidatedBatches,
     check_positive_float,
     check_positive_int,
     check_same_length,
     check_tensor,
+    validate_args,
     value_range,
 )
 from .runtime import get_device
@@ -41,7 +43,13 @@ LossFn = Callable[..., "torch.Tensor | dict[str, torch.Tensor]"]
 
 
 class TrainingDivergedError(RuntimeError):
-    """The loss became NaN or infinite during training."""
+    """The loss, a checked tensor or the gradients became NaN or infinite during training (notebook 01)."""
+
+
+_LOSS_CONTRACT = (
+    "a loss callable must return a scalar tensor, or a dict with a scalar tensor under 'loss' "
+    "and single numbers (scalar tensors or Python numbers) under its other keys"
+)
 
 
 def _as_tuple(name: str, data) -> tuple[torch.Tensor, ...]:
@@ -64,14 +72,33 @@ def _validated(name: str, data) -> tuple[tuple[torch.Tensor, ...], list]:
 def _split_loss(out) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     if isinstance(out, dict):
         if "loss" not in out:
-            raise ValueError("a loss callable that returns a dict must include the key 'loss'")
+            raise ValueError(f"the dict returned by the loss callable has no key 'loss'; {_LOSS_CONTRACT}")
         loss = out["loss"]
+        for key, value in out.items():
+            if isinstance(value, torch.Tensor):
+                if value.numel() != 1:
+                    raise ValueError(
+                        f"the loss callable returned {key!r} of shape {tuple(value.shape)}; "
+                        f"{_LOSS_CONTRACT} (reduce it, e.g. with .mean())"
+                    )
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(
+                    f"the loss callable returned {key!r} of type {type(value).__name__}; {_LOSS_CONTRACT}"
+                )
     else:
         loss, out = out, {"loss": out}
     if not isinstance(loss, torch.Tensor):
-        raise ValueError(f"the loss callable must return a tensor or a dict, got {type(loss).__name__}")
+        raise ValueError(f"the loss callable returned a {type(loss).__name__}; {_LOSS_CONTRACT}")
     if loss.numel() != 1:
-        raise ValueError(f"the loss must be a single number (a scalar tensor), got shape {tuple(loss.shape)}")
+        raise ValueError(
+            f"the loss callable returned a loss of shape {tuple(loss.shape)}; {_LOSS_CONTRACT} "
+            "(reduce it, e.g. with .mean() over the batch)"
+        )
+    if not loss.requires_grad and torch.is_grad_enabled():
+        raise ValueError(
+            "the loss does not depend on the model's parameters (it has no gradient): "
+            "compute it from model(...) without .detach(), .item() or torch.no_grad()"
+        )
     return loss, out
 
 
@@ -132,6 +159,90 @@ def _diverged(value: float, epoch: int, step: int, steps: int) -> TrainingDiverg
     )
 
 
+def _check_optimizer(optimizer, model: torch.nn.Module) -> torch.optim.Optimizer:
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise ValueError(
+            "optimizer must be a torch.optim.Optimizer or a factory params -> optimizer, "
+            f"got {type(optimizer).__name__}"
+        )
+    own = {id(p) for p in model.parameters()}
+    theirs = [p for group in optimizer.param_groups for p in group["params"]]
+    if not any(id(p) in own for p in theirs):
+        raise ValueError(
+            f"optimizer updates none of model's parameters (it holds {len(theirs)} other tensors, "
+            "built for another model?), so training would change nothing; build it from this model, "
+            "e.g. torch.optim.Adam(model.parameters()), or pass a factory: "
+            "optimizer=lambda params: torch.optim.Adam(params, lr=1e-3)"
+        )
+    return optimizer
+
+
+class _GradGuard:
+    """``optimizer.step()`` that never applies non-finite gradients.
+
+    One pass over the gradients (``torch._amp_foreach_non_finite_check_and_unscale_``, the
+    check that mixed-precision training runs every step) sets a flag on the device. An
+    optimizer that supports it (the fused Adam of :func:`adam`) reads the flag itself and
+    skips the update, with no wait for the device; the flag stays set, so every later step
+    is skipped too until ``fit`` reads it and stops. Other optimizers get the flag read
+    before their step.
+    """
+
+    def __init__(self, optimizer: torch.optim.Optimizer, device: torch.device, free_reads: bool):
+        self.optimizer = optimizer
+        self.skips = bool(getattr(optimizer, "_step_supports_amp_scaling", False))
+        self.free_reads = free_reads
+        self.found = torch.zeros((), device=device)
+        self.one = torch.ones((), device=device)
+        self.kernel = True
+
+    def step(self) -> bool:
+        """Step the optimizer; ``True`` if the gradients were not finite (the weights are unchanged)."""
+        opt = self.optimizer
+        grads = [p.grad for group in opt.param_groups for p in group["params"] if p.grad is not None]
+        if grads:
+            self._check(grads)
+        if not self.skips:
+            if self.found.item():
+                return True
+            opt.step()
+            return False
+        opt.found_inf, opt.grad_scale = self.found, None
+        try:
+            opt.step()
+        finally:
+            del opt.found_inf, opt.grad_scale
+        return self.free_reads and bool(self.found.item())
+
+    def _check(self, grads: list[torch.Tensor]) -> None:
+        if self.kernel:
+            try:
+                torch._amp_foreach_non_finite_check_and_unscale_(grads, self.found, self.one)
+                return
+            except (NotImplementedError, RuntimeError):  # a backend without the kernel
+                self.kernel = False
+        total = torch.stack(torch._foreach_norm(grads)).sum()  # NaN or inf if any gradient is
+        self.found = torch.maximum(self.found, (~torch.isfinite(total)).to(self.found.dtype))
+
+    def flag(self) -> torch.Tensor:
+        return self.found.clone()
+
+
+def _grads_diverged(epoch: int, step: int, steps: int) -> TrainingDivergedError:
+    return TrainingDivergedError(
+        f"the gradients became NaN or infinite at epoch {epoch}, step {step} of {steps} (the loss was "
+        "finite); that step was not applied, the weights are those before it; "
+        "try a smaller learning rate or check the loss function"
+    )
+
+
+def _check_diverged(err: Exception, epoch: int, step: int, steps: int) -> TrainingDivergedError:
+    return TrainingDivergedError(
+        f"training diverged at epoch {epoch}, step {step} of {steps}: {err}; "
+        "try a smaller learning rate or check the loss function"
+    )
+
+
 class _progress_bar:
     """tqdm.auto's bar; in Jupyter its saved text is refreshed when it closes.
 
@@ -188,9 +299,13 @@ def fit(
     Returns the history: ``train_<key>`` and ``val_<key>`` lists with one value per
     epoch for every number the loss returns, and ``epoch_seconds``.
 
-    Raises :class:`TrainingDivergedError` naming the epoch and step if the loss
-    becomes NaN or infinite (on the CPU before that step's update; on a GPU the check
-    runs every few steps and names the first bad one).
+    Raises :class:`TrainingDivergedError` naming the epoch and step if the loss, a
+    checked tensor inside the loss (e.g. ``logits contains NaN``) or the gradients
+    become NaN or infinite (on the CPU before that step's update; on a GPU the check
+    runs every few steps and names the first bad one). A step with non-finite
+    gradients is never applied: the weights stay those before it. ``ValueError`` if
+    ``optimizer`` holds none of the model's parameters or ``loss_fn`` breaks the loss
+    contract (a scalar tensor, or a dict with a scalar ``"loss"`` and single numbers).
 
     ``train`` and ``val`` are scanned for NaN/inf once; the value checks of the loss's
     inputs then use that scan instead of reading every batch again, and the value checks
@@ -211,10 +326,17 @@ def fit(
     if optimizer is None:
         optimizer = adam(model.parameters(), lr=lr)
     elif not isinstance(optimizer, torch.optim.Optimizer):
+        if not callable(optimizer):
+            raise ValueError(
+                "optimizer must be a torch.optim.Optimizer, a factory params -> optimizer or None, "
+                f"got {type(optimizer).__name__}"
+            )
         optimizer = optimizer(model.parameters())
+    _check_optimizer(optimizer, model)
     generator = torch.Generator().manual_seed(seed)
     steps = math.ceil(train[0].shape[0] / batch_size)
     sync_every = 1 if _reads_are_free(device) else _SYNC_EVERY
+    guard = _GradGuard(optimizer, device, free_reads=sync_every == 1)
     history: dict[str, list[float]] = defaultdict(list)
 
     bar = _progress_bar(epochs * steps, desc or type(model).__name__, progress)
@@ -225,12 +347,17 @@ def fit(
             sums: dict[str, torch.Tensor] = {}
             seen = shown = 0
             pending: list[torch.Tensor] = []  # losses not yet checked on the host (GPU)
+            flags: list[torch.Tensor] = []  # gradient flags not yet checked on the host (GPU)
             for step, batch in enumerate(
                 iterate_batches(*train, batch_size=batch_size, generator=generator, device=device),
                 start=1,
             ):
                 checks.batch(batch, train_ranges, relaxed=step > 1)
-                loss, parts = _run_loss(loss_fn, model, batch, checks, relaxed=step > 1)
+                try:
+                    loss, parts = _run_loss(loss_fn, model, batch, checks, relaxed=step > 1)
+                except NonFiniteValueError as err:  # a check inside the loss met NaN or inf
+                    bar.close()
+                    raise _check_diverged(err, epoch, step, steps) from err
                 if sync_every == 1:
                     value = loss.item()
                     if not math.isfinite(value):
@@ -240,11 +367,15 @@ def fit(
                     pending.append(loss.detach())
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
-                optimizer.step()
+                if guard.step():
+                    bar.close()
+                    raise _grads_diverged(epoch, step, steps)
+                if sync_every != 1 and guard.skips:
+                    flags.append(guard.flag())
                 k = batch[0].shape[0]
                 seen += k
                 for key, value in parts.items():
-                    v = value.detach() * k
+                    v = value.detach() * k if isinstance(value, torch.Tensor) else torch.tensor(value * k)
                     sums[key] = sums[key] + v if key in sums else v
                 if step % _SYNC_EVERY == 0 or step == steps:
                     if pending:
@@ -256,6 +387,12 @@ def fit(
                             bad_step = step - len(pending) + 1 + first
                             raise _diverged(losses[first].item(), epoch, bad_step, steps)
                         pending.clear()
+                    if flags:
+                        bad = torch.stack(flags).flatten() != 0
+                        if bad.any():
+                            bar.close()
+                            raise _grads_diverged(epoch, step - len(flags) + 1 + int(bad.nonzero()[0]), steps)
+                        flags.clear()
                     if not bar.disable:
                         bar.set_postfix(epoch=epoch, loss=f"{sums['loss'].item() / seen:.4g}", refresh=False)
                         bar.update(step - shown)
@@ -287,6 +424,14 @@ def adam(params, lr: float = 1e-3) -> torch.optim.Adam:
     return torch.optim.Adam(params, lr=lr, fused=True if fused else None)
 
 
+def _one_cycle_args(max_lr, epochs, n_train, batch_size=128) -> None:
+    check_positive_float("max_lr", max_lr)
+    check_positive_int("epochs", epochs)
+    check_positive_int("n_train", n_train)
+    check_positive_int("batch_size", batch_size)
+
+
+@validate_args(_one_cycle_args)
 def adam_one_cycle(max_lr: float, epochs: int, n_train: int, batch_size: int = 128) -> Callable:
     """Optimizer factory for :func:`fit`: Adam under a OneCycle schedule (notebook 02).
 
@@ -294,10 +439,6 @@ def adam_one_cycle(max_lr: float, epochs: int, n_train: int, batch_size: int = 1
     ``epochs`` passes of ``n_train`` samples in batches of ``batch_size``; the
     schedule steps after every optimizer step. Pass the result as ``optimizer=``.
     """
-    check_positive_float("max_lr", max_lr)
-    check_positive_int("epochs", epochs)
-    check_positive_int("n_train", n_train)
-    check_positive_int("batch_size", batch_size)
     total_steps = epochs * math.ceil(n_train / batch_size)
 
     def make(params) -> torch.optim.Optimizer:

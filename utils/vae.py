@@ -19,12 +19,44 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .checks import check_images, check_positive_float, check_positive_int, check_tensor
-from .models import mlp
+from .checks import (
+    check_images,
+    check_model_input,
+    check_positive_float,
+    check_positive_int,
+    check_tensor,
+    validate_args,
+)
+from .models import _image_shape, mlp
 
 __all__ = ["VAE", "kl_normal_standard", "bernoulli_nll", "elbo_terms", "iwae_log_likelihood"]
 
 _LOG_2PI = math.log(2.0 * math.pi)
+
+
+def _vae_args(self, latent_dim=20, hidden=(400,), image_shape=(1, 28, 28)) -> None:
+    check_positive_int("latent_dim", latent_dim)
+    _image_shape(image_shape)
+
+
+def _vae_input(self, x) -> None:
+    check_model_input("x", x, dtype=self.encoder[0].weight.dtype, image_shape=self.image_shape)
+
+
+def _vae_code(self, z) -> None:
+    check_model_input("z", z, dtype=self.decoder[0].weight.dtype)
+    if z.ndim != 2 or z.shape[1] != self.latent_dim:
+        raise ValueError(f"z must have shape N×{self.latent_dim}, got {tuple(z.shape)}")
+
+
+def _vae_images(name: str, model, x) -> None:
+    """``model`` is a VAE and ``x`` a non-empty batch of its images in [0, 1]."""
+    if not isinstance(model, VAE):
+        raise ValueError(f"model must be a utils.vae.VAE, got {type(model).__name__}")
+    check_model_input(name, x, dtype=model.encoder[0].weight.dtype, image_shape=model.image_shape)
+    check_images(name, x)
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one image")
 
 
 class VAE(nn.Module):
@@ -35,6 +67,7 @@ class VAE(nn.Module):
     ``decode_logits`` the logits that the loss uses.
     """
 
+    @validate_args(_vae_args)
     def __init__(
         self,
         latent_dim: int = 20,
@@ -42,12 +75,13 @@ class VAE(nn.Module):
         image_shape: Sequence[int] = (1, 28, 28),
     ):
         super().__init__()
-        self.latent_dim = check_positive_int("latent_dim", latent_dim)
+        self.latent_dim = latent_dim
         self.image_shape = tuple(image_shape)
         input_dim = math.prod(self.image_shape)
         self.encoder = mlp([input_dim, *hidden, 2 * latent_dim])  # → [μ | log σ²]
         self.decoder = mlp([latent_dim, *reversed(tuple(hidden)), input_dim])  # → logits
 
+    @validate_args(_vae_input)
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         mu, logvar = self.encoder(x.flatten(1)).chunk(2, dim=-1)  # split the features, not the batch
         return mu, logvar
@@ -57,6 +91,7 @@ class VAE(nn.Module):
         eps = torch.randn_like(mu)  # same shape, dtype and device as μ
         return mu + torch.exp(0.5 * logvar) * eps
 
+    @validate_args(_vae_code)
     def decode_logits(self, z: torch.Tensor) -> torch.Tensor:
         return self.decoder(z).view(-1, *self.image_shape)
 
@@ -69,7 +104,7 @@ class VAE(nn.Module):
         return self.decode_logits(z), mu, logvar
 
 
-def _check_gaussian(mu, logvar) -> None:
+def _gaussian_args(mu, logvar) -> None:
     check_tensor("mu", mu, ndim=range(1, 4), floating=True)
     check_tensor("logvar", logvar, ndim=range(1, 4), floating=True)
     if mu.shape != logvar.shape:
@@ -78,30 +113,49 @@ def _check_gaussian(mu, logvar) -> None:
         )
 
 
+@validate_args(_gaussian_args)
 def kl_normal_standard(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ_j (σ_j² + μ_j² − log σ_j² − 1), summed over the last dim.
 
     ``mu`` and ``logvar`` (= log σ²) have shape …×d; the result has shape … (nats).
     Introduced in notebook 05.
     """
-    _check_gaussian(mu, logvar)
     return 0.5 * (logvar.exp() + mu.pow(2) - logvar - 1.0).sum(-1)
 
 
-def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """−log p(x|z) of a Bernoulli decoder: BCE-with-logits summed over each image's pixels (nats).
-
-    ``logits`` and ``x`` are N×C×H×W; returns shape N. Introduced in notebook 05.
-    """
+def _bernoulli_args(logits, x) -> None:
     check_tensor("logits", logits, ndim=4, floating=True)
     check_images("x", x)
     if logits.shape != x.shape:
         raise ValueError(
             f"logits and x must have the same shape, got {tuple(logits.shape)} and {tuple(x.shape)}"
         )
+
+
+def _elbo_args(model, x, *, beta=1.0) -> None:
+    _vae_images("x", model, x)
+    check_positive_float("beta", beta, allow_zero=True)
+
+
+def _iwae_args(model, x, *, k=100, batch_size=100, k_chunk=100, generator=None) -> None:
+    _vae_images("x", model, x)
+    check_positive_int("k", k)
+    check_positive_int("batch_size", batch_size)
+    check_positive_int("k_chunk", k_chunk)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+
+
+@validate_args(_bernoulli_args)
+def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """−log p(x|z) of a Bernoulli decoder: BCE-with-logits summed over each image's pixels (nats).
+
+    ``logits`` and ``x`` are N×C×H×W; returns shape N. Introduced in notebook 05.
+    """
     return F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
 
+@validate_args(_elbo_args)
 def elbo_terms(model: VAE, x: torch.Tensor, *, beta: float = 1.0) -> dict[str, torch.Tensor]:
     """The β-VAE loss for :func:`utils.training.fit`, every term per image in nats (notebook 05).
 
@@ -110,12 +164,6 @@ def elbo_terms(model: VAE, x: torch.Tensor, *, beta: float = 1.0) -> dict[str, t
     the mean over the batch of per-image sums. Averaging over pixels instead of summing
     would divide ``rec`` by 784 — the same as a hidden β = 784.
     """
-    if not isinstance(model, VAE):
-        raise ValueError(f"model must be a utils.vae.VAE, got {type(model).__name__}")
-    check_images("x", x)
-    if x.shape[0] == 0:
-        raise ValueError("x must hold at least one image")
-    beta = check_positive_float("beta", beta, allow_zero=True)
     logits, mu, logvar = model(x)
     rec = bernoulli_nll(logits, x).mean()
     kl = kl_normal_standard(mu, logvar).mean()
@@ -123,6 +171,7 @@ def elbo_terms(model: VAE, x: torch.Tensor, *, beta: float = 1.0) -> dict[str, t
 
 
 @torch.no_grad()
+@validate_args(_iwae_args)
 def iwae_log_likelihood(
     model: VAE,
     x: torch.Tensor,
@@ -142,16 +191,6 @@ def iwae_log_likelihood(
     ``generator`` the result does not depend on ``k_chunk``.
     ``generator`` (a CPU ``torch.Generator``) makes the draws reproducible.
     """
-    if not isinstance(model, VAE):
-        raise ValueError(f"model must be a utils.vae.VAE, got {type(model).__name__}")
-    check_images("x", x)
-    if x.shape[0] == 0:
-        raise ValueError("x must hold at least one image")
-    check_positive_int("k", k)
-    check_positive_int("batch_size", batch_size)
-    check_positive_int("k_chunk", k_chunk)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
