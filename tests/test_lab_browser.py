@@ -382,12 +382,13 @@ def _draw_stroke(page, canvas, what: str) -> None:
     page.mouse.up()
 
 
-# kind: (CSS selector inside the notebook, action). Canvases are found by the class DigitCanvas gives them.
+# kind: (what one is called, CSS selector inside the notebook, action). Canvases are found by the class
+# DigitCanvas gives them, wherever a notebook shows one.
 CONTROLS = {
-    "sliders": (".widget-slider .noUi-handle", _nudge_slider),
-    "dropdowns": (".widget-dropdown select", _next_option),
-    "numbers": (".widget-text input[type=number]", _step_number),  # IntText / BoundedIntText
-    "canvases": (".ae-digit-canvas canvas, canvas.ae-digit-canvas", _draw_stroke),
+    "sliders": ("slider", ".widget-slider .noUi-handle", _nudge_slider),
+    "dropdowns": ("dropdown", ".widget-dropdown select", _next_option),
+    "numbers": ("number box", ".widget-text input[type=number]", _step_number),  # IntText / BoundedIntText
+    "canvases": ("canvas", ".ae-digit-canvas canvas, canvas.ae-digit-canvas", _draw_stroke),
 }
 
 
@@ -396,11 +397,11 @@ def exercise_widgets(page, name: str) -> dict:
     panel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.node.id")
     root = page.locator(f"[id='{panel_id}'] .jp-Notebook")
     counts = {}
-    for kind, (selector, act) in CONTROLS.items():
+    for kind, (label, selector, act) in CONTROLS.items():
         controls = root.locator(selector)
         counts[kind] = controls.count()
         for i in range(counts[kind]):
-            control, what = controls.nth(i), f"{name}: {kind[:-1]} {i + 1}/{counts[kind]}"
+            control, what = controls.nth(i), f"{name}: {label} {i + 1}/{counts[kind]}"
             control.scroll_into_view_if_needed()
             before = page.evaluate(SNAPSHOT_JS)
             act(page, control, what)
