@@ -7,8 +7,8 @@
 #   make slides reveal.js decks from the committed outputs into slides/ (offline; see README)
 #   make test-slides  open every deck in headless Chromium and check it (installs chromium if missing)
 #   make student      student editions (solutions replaced by stubs) into student/
-#   make test-student run every student edition to the end (unfinished exercises skip their checks)
-#   make test-lab     JupyterLab in headless Chromium: Run All, widgets, canvas, RISE (installs chromium)
+#   make test-student run every student edition to the end with nbclient (quick, no browser)
+#   make test-lab     student editions in JupyterLab, headless Chromium: Run All, exercises, widgets, canvas, RISE
 #   make slide-metadata  give notebook cells that lack one a slideshow slide type
 # Datasets are read from $AE_COURSE_DATA (default: data/); see data/README.md.
 
@@ -92,11 +92,13 @@ slides: $(STAMP)
 test-slides: $(SLIDES_STAMP) slides
 	SLIDES_BROWSER_TEST=1 $(BIN)/python -m pytest tests/test_slides_browser.py -v --durations=0
 
-# Every notebook is run whole in the browser: allow LAB_NOTEBOOK_TIMEOUT seconds per notebook.
+# Every student edition is run whole in the browser: allow LAB_NOTEBOOK_TIMEOUT seconds per notebook.
+# LAB_ARGS picks tests, e.g. make test-lab LAB_ARGS='-k "harness or 03_"'.
 LAB_NOTEBOOK_TIMEOUT ?= 1200
+LAB_ARGS ?=
 test-lab: $(SLIDES_STAMP)
 	LAB_BROWSER_TEST=1 LAB_NOTEBOOK_TIMEOUT=$(LAB_NOTEBOOK_TIMEOUT) \
-		$(BIN)/python -m pytest tests/test_lab_browser.py -v --durations=0
+		$(BIN)/python -m pytest tests/test_lab_browser.py -v --durations=0 $(LAB_ARGS)
 
 test-student: $(STAMP)
 	STUDENT_RUN_TEST=1 $(BIN)/python -m pytest tests/test_student.py -v --durations=0

@@ -1,7 +1,9 @@
-"""Shared fixtures: a tiny synthetic dataset folder in torchvision's IDX layout."""
+"""Shared fixtures: a tiny synthetic dataset folder in torchvision's IDX layout, Chromium for the
+browser tests, and the course scripts (scripts/*.py) loaded as modules."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import struct
@@ -12,6 +14,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(name: str):
+    """``scripts/<name>.py`` as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"course_{name}", ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:

@@ -1,43 +1,48 @@
-"""Interactive study in JupyterLab, in a real browser (`make test-lab`).
+"""Interactive study in JupyterLab, in a real browser, on the student editions (`make test-lab`).
 
 Runs only when LAB_BROWSER_TEST=1 (the make target sets it). JupyterLab is started from this Python
 environment on a free 127.0.0.1 port, without a token, with fresh settings, workspaces and runtime
-folders in a temporary directory, on *copies* of the notebooks (a run never writes into
-notebooks/). Debian's Chromium (apt-get, as in `make test-slides`) is driven headless through
-Playwright. For every notebook the test
+folders in a temporary directory, on the *student editions* of the notebooks (scripts/student.py,
+written into a temporary folder: a run never writes into notebooks/). Debian's Chromium (apt-get, as
+in `make test-slides`) is driven headless through Playwright. For every notebook the test
 
-* opens it and runs it whole with the «Run All» command (``notebook:run-all-cells``) and waits for
-  the end (``LAB_NOTEBOOK_TIMEOUT`` seconds, default 1200 — a course notebook takes up to ~4.5 min on
-  two idle cores); no cell may end with an error output, every code cell must have run;
+* opens its student edition and runs it whole with the «Run All» command
+  (``notebook:run-all-cells``) and waits for the end (``LAB_NOTEBOOK_TIMEOUT`` seconds, default
+  1200 — a course notebook takes up to ~4.5 min on two idle cores); no cell may end with an error
+  output, every code cell must have run, and every self-check cell (tag ``check``) must say
+  «Задание не выполнено» (the exercises are unfinished stubs) — the run of the student edition that
+  `make test-student` makes with nbclient, here in the browser, so CI executes it once;
 * checks that every ipywidgets view renders (no «Error displaying widget»);
 * moves every slider (keyboard on the noUi handle), every dropdown (next option) and every integer
-  box (value ± 1) and checks that
-  the widget outputs of the notebook (Output/HTML/Image widgets, canvases) change;
-* draws a mouse stroke on every «нарисуйте цифру» canvas (``utils.drawing.DigitCanvas``) and checks
-  that the outputs change (score, plot);
+  box (value ± 1) and checks that the widget outputs of the notebook (Output/HTML/Image widgets,
+  canvases) change;
+* draws a mouse stroke on every drawing canvas (``utils.drawing.DigitCanvas``, found by its CSS
+  class wherever a notebook shows one) and checks that the outputs change (score, plot);
 * opens the live presentation (jupyterlab_rise, Alt+R → ``RISE:preview``) and waits for its slides;
 * fails on any browser console error or uncaught page error.
 
-A small synthetic notebook (a slider, a dropdown, a canvas, slideshow metadata) tests the harness
-itself, and a notebook that raises checks that an error output is caught. Screenshots (the notebook
-after the run, after the widget moves, the presentation) go to build/lab-screenshots/.
+A small synthetic notebook (a slider, a dropdown, a number box, a canvas, an exercise, slideshow
+metadata) tests the harness itself, and a notebook that raises checks that an error output is
+caught. Screenshots (the notebook after the run, the first unfinished exercise, after the widget
+moves, the presentation) go to build/lab-screenshots/ (the CI uploads them with the deck
+screenshots when a run fails).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import chromium_context
+from conftest import chromium_context, load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -45,10 +50,13 @@ SHOTS = ROOT / "build" / "lab-screenshots"
 NOTEBOOK_TIMEOUT = float(os.environ.get("LAB_NOTEBOOK_TIMEOUT", "1200"))
 WIDGET_TIMEOUT = 120.0  # seconds for one widget move to show its effect (the kernel may be training)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+NOT_DONE = "Задание не выполнено"  # what a self-check cell of a student edition prints (utils.exercises)
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("LAB_BROWSER_TEST") != "1", reason="browser test of JupyterLab: run `make test-lab`"
 )
+
+student = load_script("student")
 
 # JupyterLab user settings for the fresh settings folder: every cell rendered (widgets included),
 # no news/update requests to the internet.
@@ -70,71 +78,88 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _code(source: str, **meta) -> dict:
+def _code(source: str, *tags: str, slide_type: str = "-") -> dict:
+    meta = {"slideshow": {"slide_type": slide_type}, **({"tags": list(tags)} if tags else {})}
     return {"cell_type": "code", "metadata": meta, "source": source, "outputs": [], "execution_count": None}
 
 
-def _md(source: str, **meta) -> dict:
-    return {"cell_type": "markdown", "metadata": meta, "source": source}
+def _slide(title: str, *cells: dict) -> list[dict]:
+    """A markdown title that starts a slide, then the slide's cells."""
+    return [
+        {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "slide"}}, "source": title},
+        *cells,
+    ]
 
 
-def _write_nb(path: Path, cells: list[dict]) -> Path:
+def _write_student_nb(path: Path, cells: list[dict]) -> Path:
+    """Write the student edition (scripts/student.py) of a notebook made of ``cells``."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.from_dict({**c, "id": f"cell-{i}"}) for i, c in enumerate(cells)]
-    nbformat.write(nb, path)
+    edition = student.student_edition(json.loads(nbformat.writes(nb)), path.name)
+    path.write_text(json.dumps(edition, ensure_ascii=False), encoding="utf-8")
     return path
 
 
+CANVAS_DEMO = """\
+pad = DigitCanvas()
+view = widgets.Output()
+score = widgets.HTML('пусто')
+
+
+def show(x):
+    view.clear_output(wait=True)
+    with view:
+        plt.figure(figsize=(2, 2))
+        plt.imshow(x[0, 0], cmap='gray')
+        plt.show()
+    score.value = f'сумма пикселей: {float(x.sum()):.1f}'
+
+
+pad.on_change(show)
+pad.show_with(view, score)"""
+
 SELFTEST_CELLS = [
-    _md("# Проверка JupyterLab\n\nСлайдер, список и холст.", slideshow={"slide_type": "slide"}),
-    _code(
-        "import ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
-        "from utils.drawing import DigitCanvas",
-        slideshow={"slide_type": "skip"},
+    *_slide(
+        "# Проверка JupyterLab\n\nСлайдер, список, число, холст и задание.",
+        _code(
+            "import ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
+            "from utils.drawing import DigitCanvas\nfrom utils.exercises import check, require",
+            slide_type="skip",
+        ),
     ),
-    _md("## Слайдер и список", slideshow={"slide_type": "slide"}),
-    _code(
-        "@widgets.interact(n=widgets.IntSlider(value=3, min=0, max=10), kind=['квадрат', 'куб'])\n"
-        "def show(n, kind):\n"
-        "    print(kind, n ** (2 if kind == 'квадрат' else 3))\n\n\n"
-        "widgets.interact(lambda k: print('k =', k), k=widgets.BoundedIntText(value=2, min=0, max=5));",
-        slideshow={"slide_type": "-"},
+    *_slide(
+        "## Слайдер и список",
+        _code(
+            "@widgets.interact(n=widgets.IntSlider(value=3, min=0, max=10), kind=['квадрат', 'куб'])\n"
+            "def show(n, kind):\n"
+            "    print(kind, n ** (2 if kind == 'квадрат' else 3))\n\n\n"
+            "widgets.interact(lambda k: print('k =', k), k=widgets.BoundedIntText(value=2, min=0, max=5));"
+        ),
     ),
-    _md("## Холст", slideshow={"slide_type": "slide"}),
-    _code(
-        "pad = DigitCanvas()\nview = widgets.Output()\nscore = widgets.HTML('пусто')\n\n\n"
-        "def show(x):\n"
-        "    view.clear_output(wait=True)\n"
-        "    with view:\n"
-        "        plt.figure(figsize=(2, 2))\n"
-        "        plt.imshow(x[0, 0], cmap='gray')\n"
-        "        plt.show()\n"
-        "    score.value = f'сумма пикселей: {float(x.sum()):.1f}'\n\n\n"
-        "pad.on_change(show)\npad.show_with(view, score)",
-        slideshow={"slide_type": "-"},
+    *_slide("## Холст", _code(CANVAS_DEMO)),
+    *_slide(
+        "## Задание",
+        _code("answer = 2 ** 3", "solution"),
+        _code('require(answer, "answer")\ncheck(answer == 8, "куб двойки")', "check"),
     ),
-    _code("print('конец')", slideshow={"slide_type": "-"}),
+    _code("print('конец')"),
 ]
 
-BROKEN_CELLS = [
-    _code("x = 1"),
-    _code("raise ValueError('нарочно')"),
-    _code("print('после ошибки')"),
-]
+BROKEN_CELLS = [_code("x = 1"), _code("raise ValueError('нарочно')"), _code("print('после ошибки')")]
 
 
 @pytest.fixture(scope="module")
 def lab_root(tmp_path_factory) -> Path:
-    """A folder served by JupyterLab: copies of the course notebooks and the self-test notebooks."""
+    """A folder served by JupyterLab: the student editions of the course and of the self-test notebooks."""
     root = tmp_path_factory.mktemp("lab-root")
-    (root / "notebooks").mkdir()
+    folder = root / "notebooks"
     for nb in NOTEBOOKS:
-        shutil.copyfile(nb, root / "notebooks" / nb.name)
-    _write_nb(root / "notebooks" / "00_selftest.ipynb", SELFTEST_CELLS)
-    _write_nb(root / "notebooks" / "00_broken.ipynb", BROKEN_CELLS)
+        student.write_student_edition(nb, folder)
+    _write_student_nb(folder / "00_selftest.ipynb", SELFTEST_CELLS)
+    _write_student_nb(folder / "00_broken.ipynb", BROKEN_CELLS)
     return root
 
 
@@ -217,6 +242,12 @@ async (path) => {
 }
 """
 
+KERNEL_IDLE_JS = """
+() => { const w = window.jupyterapp.shell.currentWidget;
+        return !!(w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel
+                  && w.sessionContext.session.kernel.status === 'idle'); }
+"""
+
 RUN_ALL_JS = """
 () => {
   const app = window.jupyterapp;
@@ -228,11 +259,12 @@ RUN_ALL_JS = """
 """
 
 # Progress of the run, from the notebook model (independent of what is scrolled into view).
+# ``checkCells``: indices of the self-check cells, whose printed text is returned in ``checks``.
 STATE_JS = """
-() => {
+(checkCells) => {
   const panel = window.jupyterapp.shell.currentWidget;
   const cells = panel.content.model.cells;
-  const out = {code: 0, ran: 0, errors: [], stderr: [], widgets: 0,
+  const out = {code: 0, ran: 0, errors: [], stderr: [], widgets: 0, checks: {},
                kernel: panel.sessionContext.session && panel.sessionContext.session.kernel
                        ? panel.sessionContext.session.kernel.status : 'none'};
   for (let i = 0; i < cells.length; i++) {
@@ -245,6 +277,8 @@ STATE_JS = """
         out.stderr.push(`cell ${i}: ${[].concat(o.text).join('')}`.slice(0, 300));
       if (o.output_type === 'error') out.errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`.slice(0, 300));
       if (o.data && o.data['__WIDGET_MIME__']) out.widgets += 1;
+      if (o.output_type === 'stream' && checkCells.includes(i))
+        out.checks[i] = (out.checks[i] || '') + [].concat(o.text).join('');
     }
   }
   return out;
@@ -286,25 +320,18 @@ def _open(page, url: str, path: str) -> None:
     page.goto(f"{url}/lab/workspaces/{Path(path).stem}?reset", wait_until="load")
     page.wait_for_function("() => window.jupyterapp !== undefined", timeout=120_000)
     page.evaluate(OPEN_JS, path)
-    page.wait_for_function(
-        "() => { const w = window.jupyterapp.shell.currentWidget;"
-        " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
-        " && w.sessionContext.session.kernel.status === 'idle'; }",
-        timeout=180_000,
-    )
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=180_000)
 
 
-def run_all(page, timeout: float) -> dict:
-    """«Run All» and wait for the end; return the final state (errors, cells run, widget outputs)."""
+def run_all(page, timeout: float, check_cells: list[int] = ()) -> dict:
+    """«Run All» and wait for the end; return the final state (errors, cells run, widget outputs,
+    the printed text of the ``check_cells``)."""
     page.evaluate(RUN_ALL_JS)
     page.wait_for_function(
         "() => window.__runAll && window.__runAll.done", timeout=timeout * 1000, polling=1000
     )
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-        timeout=120_000,
-    )
-    state = page.evaluate(STATE_JS)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=120_000)
+    state = page.evaluate(STATE_JS, list(check_cells))
     state["error"] = page.evaluate("() => window.__runAll.error")
     return state
 
@@ -315,73 +342,70 @@ def _wait_for_change(page, before: str, what: str, timeout: float = WIDGET_TIMEO
         page.wait_for_timeout(500)
         if page.evaluate(SNAPSHOT_JS) != before:
             # let the kernel finish the update, then the frontend draw it
-            page.wait_for_function(
-                "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-                timeout=timeout * 1000,
-            )
+            page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout * 1000)
             page.wait_for_timeout(500)
             return
     raise AssertionError(f"{what}: no widget output changed within {timeout:.0f} s")
 
 
+# How each kind of control is moved: ``act(page, control, what)``.
+
+
+def _nudge_slider(page, handle, what: str) -> None:
+    now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
+    handle.focus()
+    page.keyboard.press("ArrowLeft" if now is not None and now == top else "ArrowRight")
+
+
+def _next_option(page, select, what: str) -> None:
+    n_options = select.locator("option").count()
+    assert n_options >= 2, f"{what} has {n_options} option(s)"
+    select.select_option(index=(select.evaluate("el => el.selectedIndex") + 1) % n_options)
+
+
+def _step_number(page, box, what: str) -> None:
+    value, top = float(box.input_value()), box.get_attribute("max")
+    box.fill(str(int(value) + (-1 if top is not None and value >= float(top) else 1)))
+    box.press("Enter")
+
+
+def _draw_stroke(page, canvas, what: str) -> None:
+    """A vertical mouse stroke through the middle of the canvas (a «1»)."""
+    box = canvas.bounding_box()
+    assert box, f"{what} is not visible"
+    x, y0, y1 = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2, box["y"] + box["height"] * 0.8
+    page.mouse.move(x, y0)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(x + k * 0.5, y0 + (y1 - y0) * k / 10)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+
+
+# kind: (what one is called, CSS selector inside the notebook, action). Canvases are found by the class
+# DigitCanvas gives them, wherever a notebook shows one.
+CONTROLS = {
+    "sliders": ("slider", ".widget-slider .noUi-handle", _nudge_slider),
+    "dropdowns": ("dropdown", ".widget-dropdown select", _next_option),
+    "numbers": ("number box", ".widget-text input[type=number]", _step_number),  # IntText / BoundedIntText
+    "canvases": ("canvas", ".ae-digit-canvas canvas, canvas.ae-digit-canvas", _draw_stroke),
+}
+
+
 def exercise_widgets(page, name: str) -> dict:
-    """Move every slider and dropdown, draw on every canvas; each must change some widget output."""
+    """Move every slider, dropdown and number box, draw on every canvas; each must change a widget output."""
     panel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.node.id")
     root = page.locator(f"[id='{panel_id}'] .jp-Notebook")
-    sliders = root.locator(".widget-slider .noUi-handle")
-    dropdowns = root.locator(".widget-dropdown select")
-    numbers = root.locator(".widget-text input[type=number]")  # IntText / BoundedIntText
-    canvases = root.locator(".ae-digit-canvas canvas, canvas.ae-digit-canvas")
-    counts = {
-        "sliders": sliders.count(),
-        "dropdowns": dropdowns.count(),
-        "numbers": numbers.count(),
-        "canvases": canvases.count(),
-    }
-    for i in range(counts["sliders"]):
-        handle = sliders.nth(i)
-        handle.scroll_into_view_if_needed()
-        before = page.evaluate(SNAPSHOT_JS)
-        now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
-        handle.focus()
-        page.keyboard.press("ArrowLeft" if now is not None and now == top else "ArrowRight")
-        _wait_for_change(page, before, f"{name}: slider {i + 1}/{counts['sliders']}")
-    for i in range(counts["dropdowns"]):
-        select = dropdowns.nth(i)
-        select.scroll_into_view_if_needed()
-        before = page.evaluate(SNAPSHOT_JS)
-        n_options = select.locator("option").count()
-        current = select.evaluate("el => el.selectedIndex")
-        assert n_options >= 2, f"{name}: dropdown {i + 1} has {n_options} option(s)"
-        select.select_option(index=(current + 1) % n_options)
-        _wait_for_change(page, before, f"{name}: dropdown {i + 1}/{counts['dropdowns']}")
-    for i in range(counts["numbers"]):
-        box = numbers.nth(i)
-        box.scroll_into_view_if_needed()
-        before = page.evaluate(SNAPSHOT_JS)
-        value, top = box.input_value(), box.get_attribute("max")
-        new = int(float(value)) + (-1 if top is not None and float(value) >= float(top) else 1)
-        box.fill(str(new))
-        box.press("Enter")
-        _wait_for_change(page, before, f"{name}: number box {i + 1}/{counts['numbers']}")
-    for i in range(counts["canvases"]):
-        canvas = canvases.nth(i)
-        canvas.scroll_into_view_if_needed()
-        box = canvas.bounding_box()
-        assert box, f"{name}: canvas {i + 1} is not visible"
-        before = page.evaluate(SNAPSHOT_JS)
-        x, y0, y1 = (
-            box["x"] + box["width"] * 0.5,
-            box["y"] + box["height"] * 0.2,
-            box["y"] + box["height"] * 0.8,
-        )
-        page.mouse.move(x, y0)
-        page.mouse.down()
-        for k in range(1, 11):
-            page.mouse.move(x + k * 0.5, y0 + (y1 - y0) * k / 10)
-            page.wait_for_timeout(30)
-        page.mouse.up()
-        _wait_for_change(page, before, f"{name}: drawing on canvas {i + 1}/{counts['canvases']}")
+    counts = {}
+    for kind, (label, selector, act) in CONTROLS.items():
+        controls = root.locator(selector)
+        counts[kind] = controls.count()
+        for i in range(counts[kind]):
+            control, what = controls.nth(i), f"{name}: {label} {i + 1}/{counts[kind]}"
+            control.scroll_into_view_if_needed()
+            before = page.evaluate(SNAPSHOT_JS)
+            act(page, control, what)
+            _wait_for_change(page, before, what)
     return counts
 
 
@@ -401,13 +425,22 @@ def open_presentation(page, name: str) -> None:
     page.wait_for_timeout(2000)
 
 
-def check_notebook(page, url: str, path: str, timeout: float, rise: bool = True) -> dict:
+def _check_cells(lab_root: Path, path: str) -> list[int]:
+    """Indices of the self-check cells (tag ``check``) of a served notebook."""
+    cells = json.loads((lab_root / path).read_text(encoding="utf-8"))["cells"]
+    return [i for i, c in enumerate(cells) if "check" in c.get("metadata", {}).get("tags", [])]
+
+
+def check_notebook(page, url: str, lab_root: Path, path: str, timeout: float, rise: bool = True) -> dict:
     name = Path(path).stem
+    check_cells = _check_cells(lab_root, path)
     _open(page, url, path)
-    state = run_all(page, timeout)
+    state = run_all(page, timeout, check_cells)
     assert not state["error"], f"{name}: Run All failed: {state['error']}"
     assert not state["errors"], f"{name}: error outputs after Run All: {state['errors']}"
     assert state["ran"] == state["code"], f"{name}: only {state['ran']} of {state['code']} code cells ran"
+    silent = [i for i in check_cells if NOT_DONE not in state["checks"].get(str(i), "")]
+    assert not silent, f"{name}: self-check cells {silent} did not say «{NOT_DONE}» for the stub"
     render = page.evaluate(RENDER_JS)
     assert not render["broken"], f"{name}: widgets not displayed: {render['broken']}"
     assert render["rendered"] == render["views"] == state["widgets"], (
@@ -415,6 +448,12 @@ def check_notebook(page, url: str, path: str, timeout: float, rise: bool = True)
     )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}_run.png"))
+    if check_cells:  # the first exercise's self-check with its «Задание не выполнено»
+        panel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.node.id")
+        page.locator(f"[id='{panel_id}'] .jp-Notebook .jp-Cell").nth(
+            check_cells[0]
+        ).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{name}_exercise.png"))
     counts = exercise_widgets(page, name)
     snapshot = page.evaluate(SNAPSHOT_JS)
     if sum(counts.values()):
@@ -422,8 +461,11 @@ def check_notebook(page, url: str, path: str, timeout: float, rise: bool = True)
     if rise:
         open_presentation(page, name)
         page.screenshot(path=str(SHOTS / f"{name}_rise.png"))
-    print(f"{name}: {state['code']} code cells ran, {render['views']} widgets, {counts}")
-    return {**state, **counts, "views": render["views"], "snapshot": snapshot}
+    print(
+        f"{name}: {state['code']} code cells ran, {len(check_cells)} unfinished exercises,"
+        f" {render['views']} widgets, {counts}"
+    )
+    return {**state, **counts, "views": render["views"], "snapshot": snapshot, "exercises": len(check_cells)}
 
 
 # Console errors of the RISE presentation (its own app in an iframe, /rise/...) that come from
@@ -474,50 +516,46 @@ def _check_console(name: str, errors: dict[str, list[str]], stderr: list[str] = 
         print(f"{name}: {len(errors['rise'])} known jupyterlab_rise console errors in the presentation")
 
 
-def _shutdown(page) -> None:
+@contextmanager
+def lab_page(browser):
+    """A new browser tab and its console errors; the tab's kernel is shut down and the tab closed after."""
+    page = browser.new_page()
+    errors = _watch(page)
     try:
-        page.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:shutdown')")
-    except Exception:  # the page may already be gone
-        pass
+        yield page, errors
+    finally:
+        try:
+            page.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:shutdown')")
+        except Exception:  # the page may already be gone
+            pass
+        page.close()
 
 
 # --------------------------------------------------------------------------------------- tests
 
 
-def test_harness_on_a_synthetic_notebook(lab_server, browser):
-    page = browser.new_page()
-    errors = _watch(page)
-    try:
-        result = check_notebook(page, lab_server, "notebooks/00_selftest.ipynb", timeout=300)
-        assert result == {**result, "sliders": 1, "dropdowns": 1, "numbers": 1, "canvases": 1}
-        assert result["views"] == 3
-        assert "сумма пикселей" in result["snapshot"], "the canvas callback did not update the score"
-    finally:
-        _shutdown(page)
-        page.close()
+def test_harness_on_a_synthetic_notebook(lab_server, lab_root, browser):
+    with lab_page(browser) as (page, errors):
+        result = check_notebook(page, lab_server, lab_root, "notebooks/00_selftest.ipynb", timeout=300)
+    assert result == {**result, "sliders": 1, "dropdowns": 1, "numbers": 1, "canvases": 1, "exercises": 1}
+    assert result["views"] == 3
+    assert "сумма пикселей" in result["snapshot"], "the canvas callback did not update the score"
     _check_console("00_selftest", errors)
 
 
 def test_harness_catches_an_error_output(lab_server, browser):
-    page = browser.new_page()
-    try:
+    with lab_page(browser) as (page, _):
         _open(page, lab_server, "notebooks/00_broken.ipynb")
         state = run_all(page, timeout=120)
-        assert state["errors"] and "нарочно" in state["errors"][0]
-        assert state["ran"] < state["code"]  # Run All stops at the error
-    finally:
-        _shutdown(page)
-        page.close()
+    assert state["errors"] and "нарочно" in state["errors"][0]
+    assert state["ran"] < state["code"]  # Run All stops at the error
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_in_lab(path, lab_server, browser):
-    page = browser.new_page()
-    errors = _watch(page)
+def test_student_edition_in_lab(path, lab_server, lab_root, browser):
     result = {}
-    try:
-        result = check_notebook(page, lab_server, f"notebooks/{path.name}", timeout=NOTEBOOK_TIMEOUT)
-    finally:
-        _shutdown(page)
-        page.close()
+    with lab_page(browser) as (page, errors):
+        result = check_notebook(
+            page, lab_server, lab_root, f"notebooks/{path.name}", timeout=NOTEBOOK_TIMEOUT
+        )
     _check_console(path.name, errors, result.get("stderr", ()))

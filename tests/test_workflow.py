@@ -86,7 +86,7 @@ def test_parsers_read_inline_and_block_run_steps():
 def test_comparison_fails_when_the_two_drift():
     ci_run = CI_RUN.read_text()
     workflow = WORKFLOW.read_text()
-    assert compare_targets(ci_run + "make test-lab\n", workflow), "a target only .ci/run calls"
+    assert compare_targets(ci_run + "make bench\n", workflow), "a target only .ci/run calls"
     assert compare_targets(ci_run, workflow + "      - run: make bench\n"), "a target only the workflow calls"
 
 
@@ -94,6 +94,14 @@ def test_workflow_runs_the_same_make_targets_as_ci_run():
     ci_run = ci_run_targets(CI_RUN.read_text())
     assert "test" in ci_run, ".ci/run should run `make test`"
     assert compare_targets(CI_RUN.read_text(), WORKFLOW.read_text()) == []
+
+
+def test_ci_runs_the_student_editions_in_lab_and_no_third_notebook_run():
+    """`make test` executes the notebooks, `make test-lab` their student editions; nothing else runs them."""
+    targets = ci_run_targets(CI_RUN.read_text())
+    assert "test-lab" in targets, ".ci/run should run `make test-lab` (the student editions in JupyterLab)"
+    third = sorted({"test-student", "run", "seeds", "notebooks"} & set(targets))
+    assert not third, f".ci/run would execute the notebooks a third time: make {third}"
 
 
 def test_every_target_exists_in_the_makefile():
