@@ -43,7 +43,7 @@ def test_lean_path_is_taken_after_the_first_step(monkeypatch):
     model = _model()
     opt = LeanFusedAdam(model.parameters(), lr=1e-2)
     calls = []
-    monkeypatch.setattr(torch.optim.Adam, "step", lambda self, closure=None: calls.append(1))
+    monkeypatch.setattr(LeanFusedAdam, "_torch_step", lambda self, closure=None: calls.append(1))
     for p in model.parameters():
         p.grad = torch.ones_like(p)
     opt.step()  # no state yet: PyTorch's own step (patched here, so no state is created)
@@ -68,3 +68,16 @@ def test_found_inf_skips_the_update():
     opt.step()
     assert all(torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
     assert [opt.state[p]["step"].item() for p in model.parameters()] == steps
+
+
+def test_hooks_run_once_per_step_even_after_a_plain_adam_exists():
+    torch.optim.Adam(_model().parameters())  # PyTorch then wraps Adam.step with its hook runner
+    model = _model()
+    opt = LeanFusedAdam(model.parameters(), lr=1e-2)
+    calls = []
+    opt.register_step_post_hook(lambda *_: calls.append(1))
+    for _ in range(3):
+        for p in model.parameters():
+            p.grad = torch.ones_like(p)
+        opt.step()
+    assert calls == [1, 1, 1]

@@ -32,10 +32,16 @@ class LeanFusedAdam(torch.optim.Adam):
             and not torch.is_tensor(group["lr"])
         )
 
+    def _torch_step(self, closure=None):
+        # torch.optim.Adam.step without the hook wrapper PyTorch puts around it once any Adam
+        # exists: this class's own step is wrapped too, so the hooks (e.g. a scheduler's) run once.
+        step = torch.optim.Adam.step
+        return getattr(step, "__wrapped__", step)(self, closure)
+
     @torch.no_grad()
     def step(self, closure=None):
         if closure is not None or not hasattr(torch, "_fused_adam_"):
-            return super().step(closure)
+            return self._torch_step(closure)
         work = []
         for group in self.param_groups:
             params = [p for p in group["params"] if p.grad is not None]
@@ -43,10 +49,10 @@ class LeanFusedAdam(torch.optim.Adam):
                 continue
             states = [self.state[p] for p in params]
             if not self._lean_ok(group) or any(not s for s in states):
-                return super().step()  # first step or an unusual option: PyTorch's own path
+                return self._torch_step()  # first step or an unusual option: PyTorch's own path
             first = params[0]
             if any(p.device != first.device or p.dtype != first.dtype or p.grad.is_sparse for p in params):
-                return super().step()
+                return self._torch_step()
             work.append((group, params, states))
         grad_scale = getattr(self, "grad_scale", None)
         found_inf = getattr(self, "found_inf", None)

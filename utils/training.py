@@ -35,6 +35,7 @@ from .checks import (
     validate_args,
     value_range,
 )
+from .optim import LeanFusedAdam
 from .runtime import get_device
 
 __all__ = ["TrainingDivergedError", "adam", "adam_one_cycle", "fit", "evaluate"]
@@ -413,7 +414,8 @@ def adam(params, lr: float = 1e-3) -> torch.optim.Adam:
 
     Same update rule as ``torch.optim.Adam(params, lr=lr)``; the fused kernel updates each
     parameter in one pass over memory instead of about ten, which makes a training step of
-    the course's small models about a fifth faster on a laptop CPU.
+    the course's small models about a fifth faster on a laptop CPU. The fused optimizer is
+    :class:`utils.optim.LeanFusedAdam`, which calls the same kernel with less Python per step.
     """
     check_positive_float("lr", lr)
     params = list(params)
@@ -421,7 +423,7 @@ def adam(params, lr: float = 1e-3) -> torch.optim.Adam:
         raise ValueError("params must hold at least one parameter (model.parameters() is empty?)")
     tensors = [p for group in params for p in (group["params"] if isinstance(group, dict) else [group])]
     fused = all(p.device.type in ("cpu", "cuda") and p.is_floating_point() for p in tensors)
-    return torch.optim.Adam(params, lr=lr, fused=True if fused else None)
+    return LeanFusedAdam(params, lr=lr) if fused else torch.optim.Adam(params, lr=lr)
 
 
 def _one_cycle_args(max_lr, epochs, n_train, batch_size=128) -> None:
