@@ -182,7 +182,8 @@ class _GradGuard:
     """``optimizer.step()`` that never applies non-finite gradients.
 
     One pass over the gradients (``torch._amp_foreach_non_finite_check_and_unscale_``, the
-    check that mixed-precision training runs every step) sets a flag on the device. An
+    check that mixed-precision training runs every step) sets a flag on the device. On the
+    CPU, where reading it costs nothing, the flag is read before the step. On a GPU an
     optimizer that supports it (the fused Adam of :func:`adam`) reads the flag itself and
     skips the update, with no wait for the device; the flag stays set, so every later step
     is skipped too until ``fit`` reads it and stops. Other optimizers get the flag read
@@ -203,7 +204,7 @@ class _GradGuard:
         grads = [p.grad for group in opt.param_groups for p in group["params"] if p.grad is not None]
         if grads:
             self._check(grads)
-        if not self.skips:
+        if self.free_reads or not self.skips:  # on the CPU a read is free: check, then step
             if self.found.item():
                 return True
             opt.step()
