@@ -9,7 +9,9 @@ Python (the canvas only shows them), rasterised with a round brush and preproces
 middle of a 28×28 frame). After every stroke, and after «Очистить», each callback registered with
 :meth:`DigitCanvas.on_change` receives the result as a ``1×1×28×28`` float tensor in ``[0, 1]``.
 The widget needs a live kernel; in a saved notebook (GitHub, nbconvert) its text form is a short
-Russian note instead of ``VBox(...)``.
+Russian note instead of ``VBox(...)``. Without ipycanvas (or ipywidgets) the class still records
+strokes given with :meth:`DigitCanvas.add_stroke` and calls its callbacks, and displaying it shows
+a Russian note that the canvas needs ipycanvas instead of raising.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ __all__ = ["DigitCanvas", "preprocess_drawing", "rasterize_strokes"]
 MNIST_SIZE = 28
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20×20 box, then centred by centre of mass
 CANVAS_NOTE = "Холст «нарисуйте цифру»: рисовать мышью можно в JupyterLab, когда ядро запущено."
+NO_CANVAS_NOTE = (
+    "Холст «нарисуйте цифру» недоступен: нужны пакеты ipycanvas и ipywidgets "
+    "(pip install ipycanvas ipywidgets), затем перезапустите ядро."
+)
 
 
 def rasterize_strokes(
@@ -108,11 +114,18 @@ def _canvas_widgets():
     try:
         import ipycanvas
         import ipywidgets
-    except ImportError as err:  # pragma: no cover - both are course dependencies
+    except ImportError as err:  # both are course dependencies; DigitCanvas falls back to a note
         raise ImportError(
             "DigitCanvas needs ipycanvas and ipywidgets (pip install ipycanvas ipywidgets)"
         ) from err
     return ipycanvas, ipywidgets
+
+
+class _Note(str):
+    """Plain text that a notebook shows as it is (no quotes), for the no-ipycanvas fallback."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _make_box_class(horizontal: bool = False):
@@ -145,12 +158,18 @@ class DigitCanvas:
             raise ValueError(f"size must be an int >= 56 (screen pixels), got {size!r}")
         if not 0 < brush < size / 2:
             raise ValueError(f"brush must be a pen width in (0, size/2) pixels, got {brush!r}")
-        ipycanvas, widgets = _canvas_widgets()
         self.size, self.brush = size, float(brush)
         self.strokes: list[list[tuple[float, float]]] = []
         self._callbacks: list[Callable[[torch.Tensor], object]] = []
         self._drawing = False
         self.tensor = torch.zeros(1, 1, MNIST_SIZE, MNIST_SIZE)
+        try:
+            ipycanvas, widgets = _canvas_widgets()
+        except ImportError:  # no canvas: strokes from code still work, display shows a note
+            self.available = False
+            self.canvas = self.clear_button = self.status = self.widget = self.box = None
+            return
+        self.available = True
 
         self.canvas = ipycanvas.Canvas(width=size, height=size)
         self.canvas.layout.width = f"{size}px"
@@ -182,8 +201,9 @@ class DigitCanvas:
         if not pts:
             raise ValueError("points must hold at least one (x, y) pair")
         self.strokes.append(pts)
-        with self._hold():
-            self._line(pts)
+        if self.available:
+            with self._hold():
+                self._line(pts)
         return self._update()
 
     def clear(self) -> torch.Tensor:
@@ -201,6 +221,9 @@ class DigitCanvas:
         """
         from IPython.display import display
 
+        if not self.available:
+            display(_Note(NO_CANVAS_NOTE))
+            return
         _, widgets = _canvas_widgets()
         bad = [type(o).__name__ for o in outputs if not isinstance(o, widgets.Widget)]
         if bad:
@@ -215,7 +238,7 @@ class DigitCanvas:
     def _ipython_display_(self):
         from IPython.display import display
 
-        display(self.widget)
+        display(self.widget if self.available else _Note(NO_CANVAS_NOTE))
 
     # ---------------------------------------------------------------- internals
 
@@ -225,6 +248,8 @@ class DigitCanvas:
         return hold_canvas()
 
     def _paint_background(self):
+        if not self.available:
+            return
         with self._hold():
             self.canvas.clear()
             self.canvas.fill_style = "black"
