@@ -169,6 +169,7 @@ CATEGORIES = [
     ("loss (BCE, KL)", ("binary_cross_entropy", "log_sigmoid", "BinaryCrossEntropy", "LogSigmoid")),
     ("input checks (aminmax)", ("aten::aminmax",)),
     ("host syncs (.item(), bool)", ("aten::item", "aten::_local_scalar_dense", "aten::is_nonzero")),
+    ("gradient check (NaN/inf)", ("aten::_amp_foreach_non_finite", "aten::_foreach_norm")),
     ("optimizer (Adam, zero_grad)", ("Optimizer.", "aten::_fused_adam", "aten::_foreach_")),
     ("batch indexing", ("aten::index", "aten::randperm")),
     ("autograd engine", ("autograd::", "Backward", "AccumulateGrad")),
@@ -280,6 +281,7 @@ def main() -> None:
             "optimizer": ["optimizer (Adam, zero_grad)"],
             "checks + syncs + batching": [
                 "input checks (aminmax)",
+                "gradient check (NaN/inf)",
                 "host syncs (.item(), bool)",
                 "batch indexing",
             ],
