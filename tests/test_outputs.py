@@ -19,6 +19,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # tqdm's text: «desc:  37%|███▋      | 2430/6566 [00:05<00:09, ...]»
 BAR = re.compile(r"(\d+)%\|[^|\n]*\|\s*(\d+)/(\d+)")
 WARNING = re.compile(r"\b\w*Warning\b|\bwarn(?:ing)?s?\.warn\b|^\s*warnings\.", re.MULTILINE)
+WIDGET = "application/vnd.jupyter.widget-view+json"
 PATH = re.compile(r"(?<![\w.])(?:/home/|/work/|/tmp/|/Users/|/root/|/opt/|[A-Za-z]:\\\\|site-packages)")
 
 
@@ -52,6 +53,47 @@ def scan(nb: dict) -> list[str]:
                     where = text[m.start() : m.start() + 60]
                     problems.append(f"cell {i}: machine path in the output: {where!r}")
     return problems
+
+
+def missing_figures(nb: dict) -> list[str]:
+    """Code cells that draw a figure (``plt.show()``, ``plot-code`` tag) but saved no image.
+
+    A run with a non-inline Matplotlib backend (e.g. ``MPLBACKEND=Agg`` in the environment)
+    executes without errors and saves no figure at all.
+    """
+    missing = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell.get("source", ""))
+        tags = cell.get("metadata", {}).get("tags", [])
+        outputs = cell.get("outputs", [])
+        if "plt.show()" not in src and "plot-code" not in tags:
+            continue
+        if any(WIDGET in out.get("data", {}) for out in outputs):
+            continue  # an interactive figure: drawn into a widget, which needs a live kernel
+        if not any("image/png" in out.get("data", {}) for out in outputs):
+            missing.append(f"cell {i}: draws a figure but saved no image")
+    return missing
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_figures_are_saved(path):
+    missing = missing_figures(json.loads(path.read_text(encoding="utf-8")))
+    assert not missing, f"{path.name} (executed with MPLBACKEND=Agg?):\n  " + "\n  ".join(missing)
+
+
+def test_missing_figures_are_found():
+    image = {"output_type": "display_data", "data": {"image/png": "iVBOR", "text/plain": "<Figure>"}}
+    drawn = {"cell_type": "code", "source": "plt.plot(x)\nplt.show()", "metadata": {}, "outputs": [image]}
+    lost = {"cell_type": "code", "source": "plt.show()", "metadata": {}, "outputs": []}
+    tagged = {"cell_type": "code", "source": "draw()", "metadata": {"tags": ["plot-code"]}, "outputs": []}
+    widget = {"cell_type": "code", "source": "plt.show()", "metadata": {}}
+    widget["outputs"] = [{"data": {WIDGET: {}}}]
+    assert missing_figures({"cells": [drawn, lost, tagged, widget]}) == [
+        "cell 1: draws a figure but saved no image",
+        "cell 2: draws a figure but saved no image",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
