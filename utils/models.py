@@ -64,10 +64,15 @@ def _autoencoder_input(self, x) -> None:
     check_model_input("x", x, dtype=self.encoder[0].weight.dtype, image_shape=self.image_shape)
 
 
+def _check_code(model, z, dim: int) -> None:
+    """A batch of codes for ``model.decoder``: N×dim, in the decoder's dtype (AE and VAE)."""
+    check_model_input("z", z, dtype=model.decoder[0].weight.dtype)
+    if z.ndim != 2 or z.shape[1] != dim:
+        raise ValueError(f"z must have shape N×{dim}, got {tuple(z.shape)}")
+
+
 def _autoencoder_code(self, z) -> None:
-    check_model_input("z", z, dtype=self.decoder[0].weight.dtype)
-    if z.ndim != 2 or z.shape[1] != self.code_dim:
-        raise ValueError(f"z must have shape N×{self.code_dim}, got {tuple(z.shape)}")
+    _check_code(self, z, self.code_dim)
 
 
 class MLPClassifier(nn.Module):

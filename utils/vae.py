@@ -27,7 +27,7 @@ from .checks import (
     check_tensor,
     validate_args,
 )
-from .models import _image_shape, mlp
+from .models import _autoencoder_input, _check_code, _image_shape, mlp
 
 __all__ = ["VAE", "kl_normal_standard", "bernoulli_nll", "elbo_terms", "iwae_log_likelihood"]
 
@@ -39,14 +39,11 @@ def _vae_args(self, latent_dim=20, hidden=(400,), image_shape=(1, 28, 28)) -> No
     _image_shape(image_shape)
 
 
-def _vae_input(self, x) -> None:
-    check_model_input("x", x, dtype=self.encoder[0].weight.dtype, image_shape=self.image_shape)
+_vae_input = _autoencoder_input  # the same image check: N×C×H×W in the encoder's dtype
 
 
 def _vae_code(self, z) -> None:
-    check_model_input("z", z, dtype=self.decoder[0].weight.dtype)
-    if z.ndim != 2 or z.shape[1] != self.latent_dim:
-        raise ValueError(f"z must have shape N×{self.latent_dim}, got {tuple(z.shape)}")
+    _check_code(self, z, self.latent_dim)
 
 
 def _vae_images(name: str, model, x) -> None:
