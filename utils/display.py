@@ -9,17 +9,39 @@ from collections.abc import Sequence
 __all__ = ["n_epochs", "show_source", "table"]
 
 
-def show_source(obj) -> None:
+def show_source(obj, *, only: str | Sequence[str] | None = None) -> None:
     """Display the source of a class or function from :mod:`utils` as highlighted code (notebook 01).
 
     Notebooks use it so the model a lesson teaches is read in the notebook, while the
-    one copy of the code lives in ``utils`` for later notebooks to import.
+    one copy of the code lives in ``utils`` for later notebooks to import. ``only`` names
+    members of a class (e.g. ``only=("encode", "forward")``): the listing is then the
+    class line and those members, with their decorators, so a long class can be read
+    (and projected) in parts (notebook 05).
     """
     if not (inspect.isclass(obj) or inspect.isfunction(obj)):
         raise ValueError(f"obj must be a class or a function, got {type(obj).__name__}")
     from IPython.display import Markdown, display
 
-    display(Markdown(f"```python\n{inspect.getsource(obj)}```"))
+    source = inspect.getsource(obj) if only is None else _members_source(obj, only)
+    display(Markdown(f"```python\n{source}```"))
+
+
+def _members_source(cls, only) -> str:
+    names = [only] if isinstance(only, str) else list(only)
+    if not inspect.isclass(cls):
+        raise ValueError(f"only= picks members of a class, but obj is the function {cls.__name__}")
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"only must be a member name or a non-empty sequence of names, got {only!r}")
+    parts = [inspect.getsource(cls).splitlines()[0]]  # the class line, as written
+    for name in names:
+        member = cls.__dict__.get(name)
+        member = getattr(member, "__func__", member)  # staticmethod / classmethod
+        if not inspect.isfunction(member):
+            methods = sorted(k for k, v in vars(cls).items() if inspect.isfunction(getattr(v, "__func__", v)))
+            raise ValueError(f"{cls.__name__} has no method {name!r}; its methods: {methods}")
+        parts.append("")
+        parts.append(inspect.getsource(member).rstrip("\n"))
+    return "\n".join(parts) + "\n"
 
 
 def n_epochs(n: int) -> str:
