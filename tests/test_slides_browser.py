@@ -235,18 +235,6 @@ def describe_overflow(nb: dict, key, title: str, report: dict) -> list[str]:
     return lines
 
 
-# Cells of the committed decks that still stick out of the 1280×720 frame (long text, code or
-# figure cells to split, tag "plot-code" or resize). They are reported as expected failures; a
-# new overflow anywhere fails the test, and so does an entry here that no longer overflows.
-KNOWN_OVERFLOW: dict[str, set] = {
-    "01_discriminative_vs_generative": set(),
-    "02_autoencoder": set(),
-    "03_denoising_autoencoder": set(),
-    "04_anomaly_detection": {43},  # the Fashion-MNIST cell (code + figure)
-    "05_variational_autoencoder": {11, 56, 100},
-}
-
-
 def _overflow_key(line: str):
     """The notebook cell an overflow line names, or its slide when only the slide scrolls."""
     m = re.search(r": cell (\d+)", line)
@@ -350,16 +338,7 @@ def test_deck_in_browser(index, decks, server, browser):
     assert not errors, f"{notebook.name}: console errors: {errors}"
     assert not failed, f"{notebook.name}: failed requests: {failed}"
     assert not foreign, f"{notebook.name}: requests that leave the machine: {foreign}"
-    found = {_overflow_key(line) for line in overflow}
-    known = KNOWN_OVERFLOW.get(notebook.stem, set())
-    new, fixed = sorted(found - known, key=str), sorted(known - found, key=str)
-    assert not new, (
-        f"{notebook.name}: overflow at {VIEWPORT[0]}×{VIEWPORT[1]} in {new}:\n  "
-        + "\n  ".join(line for line in overflow if _overflow_key(line) in new)
+    found = sorted({_overflow_key(line) for line in overflow}, key=str)
+    assert not found, (  # every slide's content fits the frame: split, tag "plot-code" or resize
+        f"{notebook.name}: overflow at {VIEWPORT[0]}×{VIEWPORT[1]} in {found}:\n  " + "\n  ".join(overflow)
     )
-    if fixed:  # a warning, not a failure: a cell a few pixels over the edge can fit on another run
-        message = f"{notebook.name}: cells {fixed} no longer overflow: remove them from KNOWN_OVERFLOW"
-        warnings.warn(message, stacklevel=1)
-    if found:
-        cells = sorted(found, key=str)
-        pytest.xfail(f"{notebook.name}: known overflow, cells {cells}:\n  " + "\n  ".join(overflow))
