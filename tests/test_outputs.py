@@ -7,6 +7,7 @@ absolute paths, error outputs.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -55,6 +56,23 @@ def scan(nb: dict) -> list[str]:
     return problems
 
 
+def _shows_a_figure(src: str) -> bool:
+    """``plt.show()`` runs when the cell runs (not only inside a function it defines, e.g. a callback)."""
+    try:
+        body = ast.parse(src).body
+    except SyntaxError:  # IPython magics: fall back to the text
+        return "plt.show()" in src
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for node in ast.walk(stmt):
+            func = getattr(node, "func", None)
+            if isinstance(func, ast.Attribute) and func.attr == "show":
+                if getattr(func.value, "id", "") == "plt":
+                    return True
+    return False
+
+
 def missing_figures(nb: dict) -> list[str]:
     """Code cells that draw a figure (``plt.show()``, ``plot-code`` tag) but saved no image.
 
@@ -68,7 +86,7 @@ def missing_figures(nb: dict) -> list[str]:
         src = "".join(cell.get("source", ""))
         tags = cell.get("metadata", {}).get("tags", [])
         outputs = cell.get("outputs", [])
-        if "plt.show()" not in src and "plot-code" not in tags:
+        if not _shows_a_figure(src) and "plot-code" not in tags:
             continue
         if any(WIDGET in out.get("data", {}) for out in outputs):
             continue  # an interactive figure: drawn into a widget, which needs a live kernel
@@ -88,11 +106,14 @@ def test_missing_figures_are_found():
     drawn = {"cell_type": "code", "source": "plt.plot(x)\nplt.show()", "metadata": {}, "outputs": [image]}
     lost = {"cell_type": "code", "source": "plt.show()", "metadata": {}, "outputs": []}
     tagged = {"cell_type": "code", "source": "draw()", "metadata": {"tags": ["plot-code"]}, "outputs": []}
+    callback = {"cell_type": "code", "source": "def draw(x):\n    plt.plot(x)\n    plt.show()", "outputs": []}
+    in_loop = {"cell_type": "code", "source": "for x in xs:\n    plt.plot(x)\n    plt.show()", "outputs": []}
     widget = {"cell_type": "code", "source": "plt.show()", "metadata": {}}
     widget["outputs"] = [{"data": {WIDGET: {}}}]
-    assert missing_figures({"cells": [drawn, lost, tagged, widget]}) == [
+    assert missing_figures({"cells": [drawn, lost, tagged, widget, callback, in_loop]}) == [
         "cell 1: draws a figure but saved no image",
         "cell 2: draws a figure but saved no image",
+        "cell 5: draws a figure but saved no image",  # a callback defined here draws later: not counted
     ]
 
 
