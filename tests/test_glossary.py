@@ -29,7 +29,7 @@ VARIANTS = [
 ]
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
 INTERVAL = re.compile(r"[\[(]\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?\s*[\])]")
-DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d+,\d+(?![\d,])")
+DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d+,\d+(?!\d|,\d)")  # "0,7" also before a comma
 
 
 def course_text(path: Path) -> list[tuple[int, str]]:
@@ -93,3 +93,11 @@ def test_the_checks_catch_what_they_name(tmp_path):
         test_notebook_writes_numbers_with_a_decimal_point(path)
     reported = re.findall(r"«([^»]*)» in", str(commas.value))
     assert sorted(set(reported)) == ["0,5", "105,5"]  # not the interval [0,1] or the call f(1,2)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("около 0,7, а", True), ("0,5 и", True), ("(1,5)", True), ("1,2,3", False), ("(0, 1)", False), ("x1,5", False)],
+)
+def test_decimal_comma_pattern(text, found):
+    assert bool(DECIMAL_COMMA.search(text)) is found
