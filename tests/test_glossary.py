@@ -97,7 +97,14 @@ def test_the_checks_catch_what_they_name(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "found"),
-    [("около 0,7, а", True), ("0,5 и", True), ("(1,5)", True), ("1,2,3", False), ("(0, 1)", False), ("x1,5", False)],
+    [
+        ("около 0,7, а", True),
+        ("0,5 и", True),
+        ("(1,5)", True),
+        ("1,2,3", False),
+        ("(0, 1)", False),
+        ("x1,5", False),
+    ],
 )
 def test_decimal_comma_pattern(text, found):
     assert bool(DECIMAL_COMMA.search(text)) is found
