@@ -1,8 +1,8 @@
 """The committed notebook outputs read as a finished run (every notebook).
 
 Scans the saved outputs of every course notebook for what makes a page look broken or leaks the
-machine it ran on: progress bars that stopped before their total («0%| 0/6566»), English warnings,
-absolute paths, error outputs.
+machine it ran on: progress bars that stopped before their total («0%| 0/6566») or saved as widgets
+(``utils.fit`` leaves a one-line summary instead), English warnings, absolute paths, error outputs.
 """
 
 from __future__ import annotations
@@ -32,9 +32,22 @@ def _texts(output: dict) -> list[str]:
     return ["".join(data[k]) for k in ("text/plain", "text/html", "text/markdown") if k in data]
 
 
+def _holds_a_progress_bar(models: dict, model_id, depth: int = 0) -> bool:
+    """The widget ``model_id`` is, or contains, a progress bar (per the saved widget state)."""
+    model = models.get(model_id)
+    if model is None or depth > 8:
+        return False
+    if model.get("model_name") in ("FloatProgressModel", "IntProgressModel"):
+        return True
+    children = model.get("state", {}).get("children", [])
+    return any(_holds_a_progress_bar(models, c.removeprefix("IPY_MODEL_"), depth + 1) for c in children)
+
+
 def scan(nb: dict) -> list[str]:
     """Problems in the saved outputs of ``nb``, one line each, naming the cell."""
     problems = []
+    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = state.get("state", {})
     for i, cell in enumerate(nb.get("cells", [])):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
@@ -44,6 +57,9 @@ def scan(nb: dict) -> list[str]:
                 text = "".join(out.get("text", ""))
                 if not BAR.search(text) or WARNING.search(text):
                     problems.append(f"cell {i}: stderr output: {text.strip()[:120]!r}")
+            view = out.get("data", {}).get(WIDGET, {})
+            if _holds_a_progress_bar(models, view.get("model_id")):  # utils.fit leaves a summary line
+                problems.append(f"cell {i}: a progress-bar widget instead of the training summary")
             for text in _texts(out):
                 for m in BAR.finditer(text):
                     if m.group(2) != m.group(3) or m.group(1) != "100":
@@ -156,3 +172,21 @@ def test_scan_accepts_a_finished_run():
     stderr_bar = _stream("AE-30: 100%|██████████| 7740/7740 [01:35<00:00]\n", "stderr")
     text = _stream("ошибка реконструкции 3.74, в 3.7 раза меньше, чем у PCA\n")
     assert scan(_nb(finished, stderr_bar, text)) == []
+
+
+def test_scan_finds_a_progress_widget_in_an_output():
+    view = {"output_type": "display_data", "data": {WIDGET: {"model_id": "box"}, "text/plain": "HBox"}}
+    nb = _nb(view)
+    nb["metadata"] = {
+        "widgets": {
+            "application/vnd.jupyter.widget-state+json": {
+                "state": {
+                    "box": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_bar"]}},
+                    "bar": {"model_name": "FloatProgressModel", "state": {"value": 10.0, "max": 10.0}},
+                }
+            }
+        }
+    }
+    assert scan(nb) == ["cell 0: a progress-bar widget instead of the training summary"]
+    nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]["box"]["state"] = {}
+    assert scan(nb) == []

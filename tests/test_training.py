@@ -287,7 +287,7 @@ def test_loss_must_be_a_single_number():
         fit(nn.Linear(4, 1), lambda m, x, y: (m(x).squeeze(1) - y) ** 2, (x, y), progress=False)
 
 
-def test_progress_bar_saves_its_final_state_in_an_executed_notebook(tmp_path):
+def test_progress_bar_gives_way_to_a_summary_in_an_executed_notebook(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipywidgets")
@@ -296,14 +296,18 @@ def test_progress_bar_saves_its_final_state_in_an_executed_notebook(tmp_path):
         "from utils import fit\n"
         "x = torch.rand(640, 4)\n"
         "loss = lambda m, x: F.mse_loss(m(x), x[:, :1])\n"
-        "fit(torch.nn.Linear(4, 1), loss, x, epochs=2, batch_size=64, desc='demo')"
+        "h = fit(torch.nn.Linear(4, 1), loss, x, x[:64], epochs=2, batch_size=64, desc='demo')\n"
+        "print(f\"{h['train_loss'][-1]:.4g} {h['val_loss'][-1]:.4g}\")"
     )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     root = Path(__file__).resolve().parents[1]
-    nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(root)}}).execute()
-    texts = [o["data"]["text/plain"] for o in nb.cells[0].outputs if "text/plain" in o.get("data", {})]
-    bars = [t for t in texts if t.startswith("demo:")]
-    assert len(bars) == 1 and "100%" in bars[0] and "20/20" in bars[0], texts
+    client = nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(root)}})
+    client.execute()
+    outputs = nb.cells[0].outputs
+    train, val = outputs[-1]["text"].split()
+    summaries = [o["data"]["text/plain"] for o in outputs if "text/plain" in o.get("data", {})]
+    assert summaries == [f"demo: 2 эпохи за 0 с; потери: обучение {train}, валидация {val}"], outputs
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
 
 
 def test_fit_rejects_an_optimizer_of_another_model():
