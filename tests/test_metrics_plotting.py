@@ -117,6 +117,7 @@ def test_plots_return_figures():
         (lambda: show_source(3), "obj must be a class or a function"),
         (lambda: show_source(show_rows, only="x"), "only= picks members of a class"),
         (lambda: show_source(VAE, only=()), "only must be a member name"),
+        (lambda: show_source(VAE, only=3), "only must be a member name"),
         (lambda: show_source(VAE, only="encod"), r"VAE has no method 'encod'; its methods: \[.*'encode'"),
     ],
 )

@@ -27,9 +27,9 @@ def show_source(obj, *, only: str | Sequence[str] | None = None) -> None:
 
 
 def _members_source(cls, only) -> str:
-    names = [only] if isinstance(only, str) else list(only)
     if not inspect.isclass(cls):
         raise ValueError(f"only= picks members of a class, but obj is the function {cls.__name__}")
+    names = [only] if isinstance(only, str) else list(only) if isinstance(only, (list, tuple)) else []
     if not names or not all(isinstance(n, str) for n in names):
         raise ValueError(f"only must be a member name or a non-empty sequence of names, got {only!r}")
     parts = [inspect.getsource(cls).splitlines()[0]]  # the class line, as written

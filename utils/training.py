@@ -252,8 +252,8 @@ class _progress_bar:
     A notebook executed without a browser (nbconvert) stores the text version of the
     widget as it was when it appeared («0%»). The bar is displayed under a display id,
     and on a finished run that display is replaced by a plain-text summary (epochs,
-    seconds, final losses) and the widget is closed, so the saved notebook shows the
-    summary and holds no widget state for the bar. Live in JupyterLab the bar animates
+    seconds, final losses) and the widget is closed, so the saved outputs show the
+    summary line, not a bar. Live in JupyterLab the bar animates
     while training runs; a run stopped by an error keeps the bar where it stopped.
     """
 
