@@ -75,7 +75,10 @@ def run(path: Path, shift: int, timeout: int, keep: Path | None) -> list[tuple[i
     print(f"== {path.name}: {n} seeds shifted by {shift}", flush=True)
     start = time.perf_counter()
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     client.execute()

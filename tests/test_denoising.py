@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 import torch
 
 from utils.baselines import PCAAutoencoder
 from utils.denoise import (
-    batch_ssim,
     check_interior,
     gaussian_blur,
-    markdown_table,
     median_filter,
     nl_means,
-    quality,
     tune_parameter,
     tv_denoise,
 )
@@ -103,20 +98,6 @@ def test_noise_validation(fn, strength, images):
             fn(images, 1.5, gen())
 
 
-def test_ssim_and_quality(images):
-    noisy = gaussian_noise(images, 0.2, gen())
-    s = batch_ssim(images, images)
-    assert s.shape == (images.shape[0],) and torch.allclose(s, torch.ones_like(s))
-    assert batch_ssim(noisy, images).mean() < 0.9
-    q = quality(noisy, images)
-    assert q["psnr"] == pytest.approx(psnr(noisy, images).mean().item())
-    assert 0 < q["ssim"] < 1
-    with pytest.raises(ValueError, match="infinite PSNR"):
-        quality(images, images)
-    with pytest.raises(ValueError, match="same shape"):
-        batch_ssim(images, images[:3])
-
-
 def test_classical_denoisers_help_on_gaussian_noise(images):
     noisy = gaussian_noise(images, 0.3, gen())
     base = psnr(noisy, images).mean().item()
@@ -176,32 +157,3 @@ def test_check_interior():
         check_interior(3.0, grid)
     with pytest.raises(ValueError, match="start with None"):
         check_interior(1.0, [0.5, 1.0, 2.0])
-
-
-def test_markdown_table_params():
-    results = {
-        "noisy": {"a": {"psnr": 20.0, "ssim": 0.5}, "b": {"psnr": 15.0, "ssim": 0.3}},
-        "blur": {"a": {"psnr": 19.0, "ssim": 0.4}, "b": {"psnr": 18.0, "ssim": 0.6}},
-    }
-    text = markdown_table(results, params={"blur": {"a": None, "b": 1.5}})
-    header, _, noisy_row, blur_row = text.split("\n")
-    assert header.count("параметр") == 2 and header.index("a: параметр") < header.index("a: PSNR")
-    assert noisy_row.split(" | ")[1] == "—"
-    assert blur_row.split(" | ")[1:5] == ["без фильтра", "19.00", "0.400", "1.5"]
-    with pytest.raises(ValueError, match="params"):
-        markdown_table(results, params={"blur": {"a": 1.0}})
-    with pytest.raises(ValueError, match="params"):
-        markdown_table(results, params={"sharpen": {"a": 1.0, "b": 2.0}})
-
-
-def test_markdown_table():
-    results = {
-        "A": {"σ=0.1": {"psnr": 20.0, "ssim": 0.5}},
-        "B": {"σ=0.1": {"psnr": 25.123, "ssim": 0.4}},
-    }
-    text = markdown_table(results)
-    assert "**25.12**" in text and "**0.500**" in text and text.count("\n") == 3
-    with pytest.raises(ValueError, match="noise settings"):
-        markdown_table({**results, "C": {"σ=0.3": {"psnr": 1.0, "ssim": 0.1}}})
-    with pytest.raises(ValueError, match="finite"):
-        markdown_table({"A": {"x": {"psnr": math.inf, "ssim": 0.1}}})

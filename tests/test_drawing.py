@@ -124,23 +124,3 @@ def test_canvas_text_form_is_a_russian_note():
         DigitCanvas(size=10)
     with pytest.raises(ValueError, match="brush"):
         DigitCanvas(size=100, brush=60)
-
-
-def test_without_ipycanvas_the_canvas_degrades_to_a_note(monkeypatch, capsys):
-    import utils.drawing as drawing
-
-    def missing():
-        raise ImportError("no ipycanvas")
-
-    monkeypatch.setattr(drawing, "_canvas_widgets", missing)
-    pad = DigitCanvas(size=140, brush=10)
-    assert pad.available is False and pad.widget is None
-    seen = []
-    pad.on_change(seen.append)
-    x = pad.add_stroke([(70, 20), (70, 120)])
-    assert len(seen) == 1 and float(x.sum()) > 10
-    assert float(pad.clear().sum()) == 0 and len(seen) == 2
-    pad._ipython_display_()  # what a notebook calls to show `pad`
-    pad.show_with("любой вывод")
-    out = capsys.readouterr().out
-    assert out.count("недоступен: нужны пакеты ipycanvas") == 2 and out.startswith("Холст") and "'" not in out

@@ -82,7 +82,9 @@ def test_the_checks_catch_what_they_name(tmp_path):
             {"cell_type": "code", "source": ['print("ноутбук", [0,1], f(1,2))  # примерно 105,5\n']},
             {"cell_type": "markdown", "source": ["латентное (в лекции — скрытое) пространство\n"]},
         ],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     path = tmp_path / "99_x.ipynb"
     path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")

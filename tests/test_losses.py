@@ -4,7 +4,6 @@ import pytest
 import torch
 
 from utils.losses import reconstruction_bce
-from utils.training import adam, adam_one_cycle
 
 
 def test_reconstruction_bce_is_sum_over_pixels_mean_over_images():
@@ -34,49 +33,3 @@ def test_reconstruction_bce_minimum_at_target_mean():
 def test_reconstruction_bce_rejects_bad_input(x_hat, x, match):
     with pytest.raises(ValueError, match=match):
         reconstruction_bce(x_hat, x)
-
-
-def test_adam_one_cycle_rises_then_anneals():
-    model = torch.nn.Linear(3, 1)
-    opt = adam_one_cycle(1e-2, epochs=2, n_train=100, batch_size=10)(model.parameters())
-    lrs = []
-    for _ in range(20):  # 2 epochs × 10 steps
-        opt.zero_grad()
-        model(torch.randn(10, 3)).pow(2).mean().backward()
-        opt.step()
-        lrs.append(opt.param_groups[0]["lr"])
-    peak = max(lrs)
-    assert math.isclose(peak, 1e-2, rel_tol=0.05)
-    assert lrs[0] < peak / 5 and lrs[-1] < peak / 50
-    assert lrs.index(peak) < len(lrs) // 2
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "name"), [({"max_lr": 0.0}, "max_lr"), ({"epochs": 0}, "epochs"), ({"n_train": -1}, "n_train")]
-)
-def test_adam_one_cycle_rejects_bad_settings(kwargs, name):
-    settings = {"max_lr": 1e-3, "epochs": 1, "n_train": 10} | kwargs
-    with pytest.raises(ValueError, match=name):
-        adam_one_cycle(**settings)
-
-
-def test_adam_matches_torch_adam():
-    torch.manual_seed(0)
-    a, b = torch.nn.Linear(5, 3), torch.nn.Linear(5, 3)
-    b.load_state_dict(a.state_dict())
-    opt_a, opt_b = adam(a.parameters(), lr=1e-2), torch.optim.Adam(b.parameters(), lr=1e-2)
-    for _ in range(5):
-        x = torch.randn(8, 5)
-        for model, opt in ((a, opt_a), (b, opt_b)):
-            opt.zero_grad()
-            model(x).pow(2).mean().backward()
-            opt.step()
-    for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
-        assert torch.allclose(pa, pb, atol=1e-6)
-
-
-def test_adam_rejects_empty_params_and_bad_lr():
-    with pytest.raises(ValueError, match="params"):
-        adam([])
-    with pytest.raises(ValueError, match="lr"):
-        adam(torch.nn.Linear(2, 2).parameters(), lr=-1.0)

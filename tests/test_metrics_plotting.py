@@ -19,10 +19,8 @@ from utils import (  # noqa: E402
     show_rows,
 )
 from utils.checks import check_images, check_probability  # noqa: E402
-from utils.display import show_source  # noqa: E402
 from utils.exercises import check, require  # noqa: E402
 from utils.plotting import draw_autoencoder, set_log_ticks  # noqa: E402
-from utils.vae import VAE  # noqa: E402
 
 
 def test_per_image_squared_error_and_psnr():
@@ -114,35 +112,12 @@ def test_plots_return_figures():
         (lambda: set_log_ticks(plt.gca(), y=[0, 1]), "y must list positive finite tick values"),
         (lambda: draw_autoencoder([784, 0]), r"sizes\[1\] must be an integer"),
         (lambda: plot_latent(torch.randn(10, 2), torch.arange(9)), "labels must have length 10"),
-        (lambda: show_source(3), "obj must be a class or a function"),
-        (lambda: show_source(show_rows, only="x"), "only= picks members of a class"),
-        (lambda: show_source(VAE, only=()), "only must be a member name"),
-        (lambda: show_source(VAE, only=3), "only must be a member name"),
-        (lambda: show_source(VAE, only="encod"), r"VAE has no method 'encod'; its methods: \[.*'encode'"),
     ],
 )
 def test_plot_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
     plt.close("all")
-
-
-def test_show_source_only_lists_the_named_members(monkeypatch):
-    import IPython.display
-
-
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
-    show_source(VAE, only=("encode", "reparameterize"))
-    show_source(VAE)
-    part, whole = shown
-    assert part.splitlines()[1] == "class VAE(nn.Module):"
-    assert "    @validate_args(_vae_input)\n    def encode(self" in part
-    assert "    @staticmethod\n    def reparameterize(" in part
-    assert "def forward" not in part and "def __init__" not in part and '"""' not in part
-    assert "def forward" in whole and "def __init__" in whole
-    for line in part.splitlines()[1:-1]:  # every listed line is a line of the whole class
-        assert line in whole.splitlines()
 
 
 def test_exercise_checks(capsys):
@@ -153,22 +128,3 @@ def test_exercise_checks(capsys):
     assert "ok" in capsys.readouterr().out
     with pytest.raises(AssertionError, match="Пока не так: bad"):
         check(False, "bad")
-
-
-def test_table_formats_and_bolds_the_best():
-    from utils.display import table
-
-    md = table(["метод", "ошибка", "n"], [["PCA", 13.871, 3], ["AE", 3.74, None]], best={"ошибка": "min"})
-    lines = md.data.splitlines()
-    assert lines[0] == "| метод | ошибка | n |"
-    assert lines[2] == "| PCA | 13.87 | 3 |"
-    assert lines[3] == "| AE | **3.74** | — |"
-
-
-def test_table_rejects_ragged_rows_and_unknown_best():
-    from utils.display import table
-
-    with pytest.raises(ValueError, match=r"rows\[1\] has 1 values"):
-        table(["a", "b"], [[1, 2], [3]])
-    with pytest.raises(ValueError, match="best names a column 'c'"):
-        table(["a"], [[1.0]], best={"c": "max"})

@@ -1,83 +1,80 @@
-"""utils.optim.LeanFusedAdam computes torch.optim.Adam's update (notebook 01)."""
+"""utils.optim: Adam (fused where supported) and the OneCycle factory (notebooks 01, 02)."""
 
-from __future__ import annotations
+import math
 
 import pytest
 import torch
 
-from utils.optim import LeanFusedAdam
+from utils.optim import adam, adam_one_cycle
 
 
-def _model(seed: int = 0) -> torch.nn.Module:
-    torch.manual_seed(seed)
-    return torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
-
-
-def _train(opt_cls, steps: int = 25, schedule: bool = False, **kw) -> list[torch.Tensor]:
-    model = _model()
-    opt = opt_cls(model.parameters(), lr=1e-2, **kw)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-2, total_steps=steps) if schedule else None
-    g = torch.Generator().manual_seed(1)
-    for _ in range(steps):
-        x = torch.randn(8, 6, generator=g)
-        opt.zero_grad(set_to_none=True)
-        model(x).pow(2).mean().backward()
+def test_adam_one_cycle_rises_then_anneals():
+    model = torch.nn.Linear(3, 1)
+    opt = adam_one_cycle(1e-2, epochs=2, n_train=100, batch_size=10)(model.parameters())
+    lrs = []
+    for _ in range(20):  # 2 epochs × 10 steps
+        opt.zero_grad()
+        model(torch.randn(10, 3)).pow(2).mean().backward()
         opt.step()
-        if sched is not None:
-            sched.step()
-    return [p.detach().clone() for p in model.parameters()]
+        lrs.append(opt.param_groups[0]["lr"])
+    peak = max(lrs)
+    assert math.isclose(peak, 1e-2, rel_tol=0.05)
+    assert lrs[0] < peak / 5 and lrs[-1] < peak / 50
+    assert lrs.index(peak) < len(lrs) // 2
 
 
-@pytest.mark.parametrize("schedule", [False, True], ids=["constant lr", "one-cycle lr and betas"])
-@pytest.mark.parametrize("weight_decay", [0.0, 1e-2])
-def test_same_weights_as_torch_adam(schedule, weight_decay):
-    ours = _train(LeanFusedAdam, schedule=schedule, weight_decay=weight_decay)
-    reference = _train(torch.optim.Adam, schedule=schedule, weight_decay=weight_decay)
-    start = [p.detach() for p in _model().parameters()]
-    assert any(not torch.equal(a, b) for a, b in zip(ours, start, strict=True)), "the weights did not move"
-    for a, b in zip(ours, reference, strict=True):
-        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+@pytest.mark.parametrize(
+    ("kwargs", "name"), [({"max_lr": 0.0}, "max_lr"), ({"epochs": 0}, "epochs"), ({"n_train": -1}, "n_train")]
+)
+def test_adam_one_cycle_rejects_bad_settings(kwargs, name):
+    settings = {"max_lr": 1e-3, "epochs": 1, "n_train": 10} | kwargs
+    with pytest.raises(ValueError, match=name):
+        adam_one_cycle(**settings)
 
 
-def test_lean_path_is_taken_after_the_first_step(monkeypatch):
-    model = _model()
-    opt = LeanFusedAdam(model.parameters(), lr=1e-2)
-    calls = []
-    monkeypatch.setattr(LeanFusedAdam, "_torch_step", lambda self, closure=None: calls.append(1))
-    for p in model.parameters():
-        p.grad = torch.ones_like(p)
-    opt.step()  # no state yet: PyTorch's own step (patched here, so no state is created)
-    assert calls == [1]
-    for p in model.parameters():
-        opt.state[p].update(step=torch.zeros(()), exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
-    before = [p.detach().clone() for p in model.parameters()]
-    opt.step()
-    assert calls == [1], "the second step must not go through torch.optim.Adam.step"
-    assert all(not torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
+def test_adam_matches_torch_adam():
+    torch.manual_seed(0)
+    a, b = torch.nn.Linear(5, 3), torch.nn.Linear(5, 3)
+    b.load_state_dict(a.state_dict())
+    opt_a, opt_b = adam(a.parameters(), lr=1e-2), torch.optim.Adam(b.parameters(), lr=1e-2)
+    for _ in range(5):
+        x = torch.randn(8, 5)
+        for model, opt in ((a, opt_a), (b, opt_b)):
+            opt.zero_grad()
+            model(x).pow(2).mean().backward()
+            opt.step()
+    for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
+        assert torch.allclose(pa, pb, atol=1e-6)
 
 
-def test_found_inf_skips_the_update():
-    model = _model()
-    opt = LeanFusedAdam(model.parameters(), lr=1e-2)
-    for p in model.parameters():
-        p.grad = torch.ones_like(p)
-    opt.step()
-    before = [p.detach().clone() for p in model.parameters()]
-    steps = [opt.state[p]["step"].item() for p in model.parameters()]
-    opt.found_inf = torch.ones(())
-    opt.step()
-    assert all(torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
-    assert [opt.state[p]["step"].item() for p in model.parameters()] == steps
+def test_adam_rejects_empty_params_and_bad_lr():
+    with pytest.raises(ValueError, match="params"):
+        adam([])
+    with pytest.raises(ValueError, match="lr"):
+        adam(torch.nn.Linear(2, 2).parameters(), lr=-1.0)
 
 
-def test_hooks_run_once_per_step_even_after_a_plain_adam_exists():
-    torch.optim.Adam(_model().parameters())  # PyTorch then wraps Adam.step with its hook runner
-    model = _model()
-    opt = LeanFusedAdam(model.parameters(), lr=1e-2)
+def test_adam_is_fused_on_the_cpu_and_runs_one_step_hook():
+    model = torch.nn.Linear(3, 1)
+    opt = adam(model.parameters())
+    assert opt.defaults["fused"] is True  # the CPU has a fused kernel in every supported torch
     calls = []
     opt.register_step_post_hook(lambda *_: calls.append(1))
-    for _ in range(3):
-        for p in model.parameters():
-            p.grad = torch.ones_like(p)
-        opt.step()
-    assert calls == [1, 1, 1]
+    model(torch.randn(4, 3)).sum().backward()
+    opt.step()
+    assert calls == [1]
+
+
+def test_adam_falls_back_where_there_is_no_fused_kernel(monkeypatch):
+    real = torch.optim.Adam
+
+    def no_fused_kernel(params, **kwargs):
+        if kwargs.get("fused"):
+            raise RuntimeError(
+                "`fused=True` requires all the params to be floating point Tensors of supported devices"
+            )
+        return real(params, **kwargs)
+
+    monkeypatch.setattr(torch.optim, "Adam", no_fused_kernel)
+    opt = adam(torch.nn.Linear(2, 2).parameters(), lr=0.1)
+    assert isinstance(opt, real) and not opt.defaults["fused"] and opt.defaults["lr"] == 0.1

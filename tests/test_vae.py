@@ -5,7 +5,8 @@ import torch
 from torch.distributions import Normal, kl_divergence
 
 from utils import fit, seed_everything
-from utils.vae import VAE, bernoulli_nll, elbo_terms, iwae_log_likelihood, kl_normal_standard
+from utils.losses import bernoulli_nll, elbo_terms, kl_normal_standard
+from utils.vae import VAE, iwae_log_likelihood
 
 
 def _images(n=64, seed=0):
@@ -155,12 +156,18 @@ SHOWN_IN_NOTEBOOKS = [
     "utils.models.MLPClassifier",
     "utils.models.Autoencoder",
     "utils.losses.reconstruction_bce",
-    "utils.training.adam_one_cycle",
+    "utils.losses.elbo_terms",
+    "utils.losses.kl_normal_standard",
+    "utils.losses.bernoulli_nll",
+    "utils.losses.binarized_elbo",
+    "utils.losses.classification_loss",
+    "utils.losses.bce_sse_loss",
+    "utils.optim.adam_one_cycle",
     "utils.noise.gaussian_noise",
+    "utils.training.fit",
+    "utils.recipes.train_ae30",
+    "utils.recipes.train_vae32",
     "utils.vae.VAE",
-    "utils.vae.elbo_terms",
-    "utils.vae.kl_normal_standard",
-    "utils.vae.bernoulli_nll",
     "utils.vae.iwae_log_likelihood",
     "utils.frechet.frechet_distance",
 ]
@@ -188,7 +195,7 @@ def test_every_show_source_of_a_notebook_is_covered():
         for cell in json.loads(nb.read_text())["cells"]:
             shown |= set(re.findall(r"show_source\((\w+)[,)]", "".join(cell["source"])))
     covered = {p.rsplit(".", 1)[1] for p in SHOWN_IN_NOTEBOOKS}
-    assert shown - covered <= {"classification_loss", "bce_sse_loss", "train_ae30"}, shown - covered
+    assert shown <= covered, shown - covered
 
 
 @pytest.mark.parametrize(
@@ -228,7 +235,7 @@ def test_models_and_losses_name_the_expected_input(x, match):
             MLPClassifier()(x)
     with pytest.raises(ValueError, match=r"x must have shape N×… with 784 values per item"):
         MLPClassifier()(torch.rand(2, 1, 32, 32))
-    with pytest.raises(ValueError, match=r"z must have shape N×2, got \(3, 5\)"):
+    with pytest.raises(ValueError, match=r"z must have shape N×2 .*got \(3, 5\)"):
         vae.decode(torch.zeros(3, 5))
     with pytest.raises(ValueError, match=r"z must have dtype torch.float32"):
         Autoencoder(2, (8,)).decode(torch.zeros(3, 2, dtype=torch.float64))

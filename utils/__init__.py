@@ -17,7 +17,7 @@ from .data import (
 )
 from .metrics import per_image_squared_error, psnr
 from .plotting import plot_history, plot_latent, show_images, show_reconstructions, show_rows
-from .runtime import get_device, seed_everything
+from .runtime import get_device, seed_everything, setup
 from .training import evaluate, fit
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "plot_latent",
     "psnr",
     "seed_everything",
+    "setup",
     "show_images",
     "show_reconstructions",
     "show_rows",

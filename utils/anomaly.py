@@ -26,6 +26,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve, roc
 from .batching import map_batches
 from .checks import check_images, check_model_input, check_positive_int, check_probability, check_tensor
 from .metrics import per_image_squared_error
+from .vae import VAE
 
 __all__ = [
     "reconstruction_scores",
@@ -75,8 +76,6 @@ def reconstruction_scores(
     """
     check_images("images", images)
     check_positive_int("batch_size", batch_size)
-    from .vae import VAE
-
     if isinstance(model, VAE):
         raise ValueError(
             "model is a VAE: its forward returns (logits, mu, logvar), not a reconstruction x̂; "

@@ -1,22 +1,16 @@
-"""Input validation shared by every public helper in :mod:`utils`.
+"""Input checks shared by every public helper in :mod:`utils` (introduced in notebook 01).
 
-Each check raises ``ValueError`` whose message names the offending argument and
-what was expected, so a student sees *which* call was wrong and *why*.
-
-The value checks (finite, in a range) read every number of a tensor. Inside
-:func:`utils.training.fit` that would be paid on every batch, so ``fit`` scans the
-whole training tensor once and then drives the loss inside :class:`ValidatedBatches`:
-a check of a batch (or a view of it) whose source tensor is already known to satisfy
-the condition is skipped, and after the first step of an epoch the value scans of
-other tensors (model outputs) are skipped too, because ``fit`` stops on a non-finite
-loss itself and re-runs a failing step with every check on.
+Each check raises ``ValueError`` whose message names the offending argument, what was
+expected and what to do, so a student sees *which* call was wrong and *why*. Value checks
+(finite, in a range) read every number of a tensor once; shape and dtype checks cost
+next to nothing. :func:`validate_args` runs a checker before a function, so the code a
+notebook shows with :func:`utils.display.show_source` is the model or the formula alone.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import threading
 from collections.abc import Callable, Sequence
 
 import torch
@@ -30,10 +24,10 @@ __all__ = [
     "check_probability",
     "check_positive_float",
     "check_model_input",
-    "value_range",
+    "check_image_shape",
+    "check_codes",
     "validate_args",
     "NonFiniteValueError",
-    "ValidatedBatches",
 ]
 
 
@@ -103,72 +97,24 @@ def check_model_input(
     return x
 
 
-class _State(threading.local):
-    def __init__(self):
-        self.known: dict[int, tuple[int, float, float]] = {}  # storage address -> (version, lo, hi)
-        self.relaxed = False  # skip value scans of tensors with no known range
-        self.depth = 0
+def check_image_shape(image_shape) -> tuple[int, ...]:
+    """``image_shape`` as a tuple of positive sizes, e.g. ``(1, 28, 28)`` (notebook 02)."""
+    shape = tuple(image_shape)
+    if not shape:
+        raise ValueError("image_shape must list at least one size, e.g. (1, 28, 28)")
+    for i, s in enumerate(shape):
+        check_positive_int(f"image_shape[{i}]", s)
+    return shape
 
 
-_state = _State()
-
-
-class ValidatedBatches:
-    """Context in which value checks of already validated batches are skipped (notebook 01, ``fit``).
-
-    ``fit`` calls :meth:`batch` before it passes each batch to the loss: ``ranges[i]`` is
-    the ``(min, max)`` of the whole tensor the ``i``-th batch tensor was taken from (as
-    returned by :func:`value_range`; ``None`` for non-float tensors). A check of such a
-    batch, or of any view of it not modified in place since, then uses that range
-    instead of reading the batch; if the range does not satisfy the check, the batch is
-    scanned as usual, so an error names the same argument at the same step as without
-    this context. With ``relaxed=True`` the value scans of all other tensors are skipped;
-    ``relaxed=False`` restores every check (``fit`` uses it on the first step of each
-    epoch and when it re-runs a failing step). Shape, dimension and dtype checks always run.
-    """
-
-    def __enter__(self) -> ValidatedBatches:
-        self._saved = (_state.known, _state.relaxed)
-        _state.depth += 1
-        return self
-
-    def batch(self, tensors: Sequence[torch.Tensor], ranges: Sequence, *, relaxed: bool) -> None:
-        _state.known = {
-            t.untyped_storage().data_ptr(): (t._version, *r)
-            for t, r in zip(tensors, ranges, strict=True)
-            if r is not None
-        }
-        _state.relaxed = relaxed
-
-    def full_checks(self) -> None:
-        """Every check reads its tensor again until the next :meth:`batch`."""
-        _state.known, _state.relaxed = {}, False
-
-    def __exit__(self, *exc) -> None:
-        _state.known, _state.relaxed = self._saved
-        _state.depth -= 1
-
-
-def _known_range(value: torch.Tensor) -> tuple[float, float] | None:
-    entry = _state.known.get(value.untyped_storage().data_ptr())
-    if entry is None or entry[0] != value._version:
-        return None
-    return entry[1], entry[2]
-
-
-def value_range(name: str, value: torch.Tensor) -> tuple[float, float] | None:
-    """``(min, max)`` of a float tensor in one pass, ``None`` for other dtypes (notebook 01).
-
-    Raises ``ValueError`` naming ``name`` if the tensor holds NaN or inf values.
-    """
-    if not value.is_floating_point() or not value.numel():
-        return None
-    # one pass over the data: min and max propagate NaN, so they also reveal NaN and inf
-    lo, hi = torch.stack(torch.aminmax(value.detach())).tolist()
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        bad = "NaN" if math.isnan(lo) or math.isnan(hi) else "inf"
-        raise NonFiniteValueError(f"{name} contains {bad} values; expected finite numbers")
-    return lo, hi
+def check_codes(name: str, z, *, dtype: torch.dtype, dim: int) -> torch.Tensor:
+    """A batch of codes for a decoder: shape N×``dim`` in the decoder's ``dtype`` (notebook 02)."""
+    check_model_input(name, z, dtype=dtype)
+    if z.ndim != 2 or z.shape[1] != dim:
+        raise ValueError(
+            f"{name} must have shape N×{dim} (one code of {dim} numbers per row), got {tuple(z.shape)}"
+        )
+    return z
 
 
 def check_tensor(
@@ -197,13 +143,6 @@ def check_tensor(
         raise ValueError(f"{name} must be a floating-point tensor, got dtype {value.dtype}{hint}")
     scan = finite or min_value is not None or max_value is not None
     if value.is_floating_point() and value.numel() and scan:
-        if _state.known or _state.relaxed:  # inside ValidatedBatches (fit)
-            known = _known_range(value)
-            if known is None and _state.relaxed:
-                return value
-            if known is not None and (min_value is None or known[0] >= min_value):
-                if max_value is None or known[1] <= max_value:
-                    return value  # the source tensor is finite and within the bounds
         # one pass over the data: min and max propagate NaN, so they also reveal NaN and inf
         lo, hi = torch.stack(torch.aminmax(value.detach())).tolist()
         if finite and not (math.isfinite(lo) and math.isfinite(hi)):

@@ -23,6 +23,8 @@ import warnings
 from pathlib import Path
 
 import torch
+from torchvision import datasets
+from torchvision.datasets.mnist import read_image_file, read_label_file
 
 from .checks import (
     check_images,
@@ -171,9 +173,8 @@ def _verify(name: str, raw: Path, files: tuple[str, str]) -> None:
                 )
         return
     # Fashion-MNIST: torchvision keeps the downloaded .gz beside the files; check those.
-    from torchvision.datasets import FashionMNIST
 
-    official = {url.rsplit("/", 1)[-1]: md5 for url, md5 in FashionMNIST.resources}
+    official = {url.rsplit("/", 1)[-1]: md5 for url, md5 in datasets.FashionMNIST.resources}
     gz = [raw / (f + ".gz") for f in files]
     if all(p.exists() for p in gz) and all(_md5(p) == official.get(p.name) for p in gz):
         return
@@ -219,7 +220,6 @@ def _load(name: str, split: str, root, download: bool, verify: bool):
             raise DatasetNotFoundError(
                 _missing_message(name, root, missing, "Automatic download is switched off.")
             )
-        from torchvision import datasets
 
         new_dirs = [d for d in (raw, raw.parent, root) if not d.exists()]
         try:
@@ -236,8 +236,6 @@ def _load(name: str, split: str, root, download: bool, verify: bool):
     _check_idx(raw / files[1], "labels", split, full_size)
     if verify:
         _verify(name, raw, files)
-
-    from torchvision.datasets.mnist import read_image_file, read_label_file
 
     images = read_image_file(str(raw / files[0]))
     labels = read_label_file(str(raw / files[1]))

@@ -2,28 +2,52 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import math
+import textwrap
 from collections.abc import Sequence
 
-__all__ = ["n_epochs", "show_source", "table"]
+from IPython.display import Markdown, display
+
+__all__ = ["format_int", "n_epochs", "show_source", "table"]
 
 
-def show_source(obj, *, only: str | Sequence[str] | None = None) -> None:
+def show_source(obj, *, only: str | Sequence[str] | None = None, docstrings: bool = True) -> None:
     """Display the source of a class or function from :mod:`utils` as highlighted code (notebook 01).
 
     Notebooks use it so the model a lesson teaches is read in the notebook, while the
-    one copy of the code lives in ``utils`` for later notebooks to import. ``only`` names
-    members of a class (e.g. ``only=("encode", "forward")``): the listing is then the
-    class line and those members, with their decorators, so a long class can be read
-    (and projected) in parts (notebook 05).
+    one copy of the code lives in ``utils`` for later notebooks to import. The listing
+    leaves out decorators that name private helpers (input checks such as
+    ``@validate_args(_vae_args)``), so it shows the idea. ``only`` names members of a class
+    (e.g. ``only=("encode", "forward")``): the listing is then the class line and those
+    members, so a long class can be read (and projected) in parts. ``docstrings=False``
+    leaves the docstrings out, e.g. for a listing that must fit a slide.
     """
     if not (inspect.isclass(obj) or inspect.isfunction(obj)):
         raise ValueError(f"obj must be a class or a function, got {type(obj).__name__}")
-    from IPython.display import Markdown, display
-
     source = inspect.getsource(obj) if only is None else _members_source(obj, only)
-    display(Markdown(f"```python\n{source}```"))
+    display(Markdown(f"```python\n{_readable(source, docstrings)}```"))
+
+
+def _readable(source: str, docstrings: bool) -> str:
+    """``source`` without decorators that name private helpers and, if asked, without docstrings."""
+    lines = textwrap.dedent(source).splitlines()
+    drop: set[int] = set()
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for deco in node.decorator_list:
+                if any(isinstance(n, ast.Name) and n.id.startswith("_") for n in ast.walk(deco)):
+                    drop.update(range(deco.lineno - 1, deco.end_lineno))
+            first = node.body[0]
+            is_doc = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant)
+            if not docstrings and is_doc and isinstance(first.value.value, str):
+                drop.update(range(first.lineno - 1, first.end_lineno))
+                after = first.end_lineno  # the blank line after a docstring goes with it
+                blank_after = after < len(lines) and not lines[after].strip()
+                if blank_after and len(node.body) > 1 and not isinstance(node, ast.ClassDef):
+                    drop.add(after)
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop) + "\n"
 
 
 def _members_source(cls, only) -> str:
@@ -42,6 +66,13 @@ def _members_source(cls, only) -> str:
         parts.append("")
         parts.append(inspect.getsource(member).rstrip("\n"))
     return "\n".join(parts) + "\n"
+
+
+def format_int(n: int) -> str:
+    """``n`` with its thousands set apart by spaces, as Russian text writes them: 60 000 (notebook 01)."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise ValueError(f"n must be an integer, got {n!r}")
+    return f"{n:,}".replace(",", " ")
 
 
 def n_epochs(n: int) -> str:
@@ -83,8 +114,6 @@ def table(
     to ``"max"`` or ``"min"``: that column's best number is shown in bold. Returns an
     ``IPython.display.Markdown`` object (its text is ``.data``); a cell that ends with it shows it.
     """
-    from IPython.display import Markdown
-
     columns = [str(c) for c in columns]
     if not columns:
         raise ValueError("columns must name at least one column")

@@ -9,28 +9,25 @@ Python (the canvas only shows them), rasterised with a round brush and preproces
 middle of a 28×28 frame). After every stroke, and after «Очистить», each callback registered with
 :meth:`DigitCanvas.on_change` receives the result as a ``1×1×28×28`` float tensor in ``[0, 1]``.
 The widget needs a live kernel; in a saved notebook (GitHub, nbconvert) its text form is a short
-Russian note instead of ``VBox(...)``. Without ipycanvas (or ipywidgets) the class still records
-strokes given with :meth:`DigitCanvas.add_stroke` and calls its callbacks, and displaying it shows
-a Russian note that the canvas needs ipycanvas instead of raising.
+Russian note instead of ``VBox(...)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+import ipycanvas
+import ipywidgets as widgets
 import numpy as np
 import torch
 import torch.nn.functional as F
+from IPython.display import display
 
 __all__ = ["DigitCanvas", "preprocess_drawing", "rasterize_strokes"]
 
 MNIST_SIZE = 28
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20×20 box, then centred by centre of mass
 CANVAS_NOTE = "Холст «нарисуйте цифру»: рисовать мышью можно в JupyterLab, когда ядро запущено."
-NO_CANVAS_NOTE = (
-    "Холст «нарисуйте цифру» недоступен: нужны пакеты ipycanvas и ipywidgets "
-    "(pip install ipycanvas ipywidgets), затем перезапустите ядро."
-)
 
 
 def rasterize_strokes(
@@ -110,27 +107,8 @@ def preprocess_drawing(image, threshold: float = 0.05) -> torch.Tensor:
     return out
 
 
-def _canvas_widgets():
-    try:
-        import ipycanvas
-        import ipywidgets
-    except ImportError as err:  # both are course dependencies; DigitCanvas falls back to a note
-        raise ImportError(
-            "DigitCanvas needs ipycanvas and ipywidgets (pip install ipycanvas ipywidgets)"
-        ) from err
-    return ipycanvas, ipywidgets
-
-
-class _Note(str):
-    """Plain text that a notebook shows as it is (no quotes), for the no-ipycanvas fallback."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
 def _make_box_class(horizontal: bool = False):
     """A VBox/HBox whose text form (saved notebooks, GitHub) is the Russian note, not ``VBox(...)``."""
-    _, widgets = _canvas_widgets()
     base = widgets.HBox if horizontal else widgets.VBox
 
     class _Box(base):
@@ -163,13 +141,6 @@ class DigitCanvas:
         self._callbacks: list[Callable[[torch.Tensor], object]] = []
         self._drawing = False
         self.tensor = torch.zeros(1, 1, MNIST_SIZE, MNIST_SIZE)
-        try:
-            ipycanvas, widgets = _canvas_widgets()
-        except ImportError:  # no canvas: strokes from code still work, display shows a note
-            self.available = False
-            self.canvas = self.clear_button = self.status = self.widget = self.box = None
-            return
-        self.available = True
 
         self.canvas = ipycanvas.Canvas(width=size, height=size)
         self.canvas.layout.width = f"{size}px"
@@ -201,9 +172,8 @@ class DigitCanvas:
         if not pts:
             raise ValueError("points must hold at least one (x, y) pair")
         self.strokes.append(pts)
-        if self.available:
-            with self._hold():
-                self._line(pts)
+        with ipycanvas.hold_canvas():
+            self._line(pts)
         return self._update()
 
     def clear(self) -> torch.Tensor:
@@ -219,12 +189,6 @@ class DigitCanvas:
         Use this rather than wrapping ``pad.widget`` in an HBox yourself: the box's text form in a
         saved notebook is the short Russian note.
         """
-        from IPython.display import display
-
-        if not self.available:
-            display(_Note(NO_CANVAS_NOTE))
-            return
-        _, widgets = _canvas_widgets()
         bad = [type(o).__name__ for o in outputs if not isinstance(o, widgets.Widget)]
         if bad:
             raise ValueError(f"outputs must be ipywidgets widgets, got {bad}")
@@ -236,21 +200,12 @@ class DigitCanvas:
         return rasterize_strokes(self.strokes, self.size, self.brush)
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget if self.available else _Note(NO_CANVAS_NOTE))
+        display(self.widget)
 
     # ---------------------------------------------------------------- internals
 
-    def _hold(self):
-        from ipycanvas import hold_canvas
-
-        return hold_canvas()
-
     def _paint_background(self):
-        if not self.available:
-            return
-        with self._hold():
+        with ipycanvas.hold_canvas():
             self.canvas.clear()
             self.canvas.fill_style = "black"
             self.canvas.fill_rect(0, 0, self.size, self.size)

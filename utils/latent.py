@@ -1,4 +1,4 @@
-"""Probing a latent space between the data (notebook 02; reused in notebook 05).
+"""Probing a latent space between the data (notebook 02; reused in notebooks 05–07).
 
 Two ways to pick codes that no training image produced: draws from a Gaussian
 fitted to the codes, and straight paths between class centroids.
@@ -10,7 +10,10 @@ import torch
 
 from .checks import check_labels, check_positive_int, check_tensor
 
-__all__ = ["gaussian_fit_samples", "centroid_paths", "interpolate"]
+__all__ = ["CENTROID_PAIRS", "gaussian_fit_samples", "centroid_paths", "interpolate"]
+
+#: Digit pairs whose centroids the latent-path figures join (notebooks 02 and 05).
+CENTROID_PAIRS = ((0, 1), (1, 7), (2, 6), (3, 4), (4, 8), (5, 0), (6, 9), (7, 0), (8, 2), (9, 3))
 
 
 def gaussian_fit_samples(codes: torch.Tensor, n: int, *, seed: int = 0) -> torch.Tensor:

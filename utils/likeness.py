@@ -1,4 +1,4 @@
-"""How digit-like are images? Scored by the MNIST classifier (notebook 02, reused in 05).
+"""How digit-like are images? Scored by the MNIST classifier (notebook 02, reused in 05–07).
 
 A decoder that produces a clear digit makes a good classifier confident (high
 max-probability, low entropy); a blurry mix of strokes spreads the probability.
@@ -10,8 +10,12 @@ import torch
 
 from .batching import map_batches
 from .checks import check_images
+from .losses import classification_loss
+from .models import MLPClassifier
+from .runtime import seed_everything
+from .training import fit
 
-__all__ = ["digit_likeness", "classification_loss", "train_digit_classifier"]
+__all__ = ["digit_likeness", "train_digit_classifier"]
 
 
 @torch.no_grad()
@@ -33,19 +37,10 @@ def digit_likeness(classifier: torch.nn.Module, images: torch.Tensor) -> dict[st
     return {"confidence": p.max(1).values, "entropy": -(p * logp).sum(1)}
 
 
-def classification_loss(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy of the logits against the labels: the loss for P(y|x) (notebook 01)."""
-    return torch.nn.functional.cross_entropy(model(x), y)
-
-
 def train_digit_classifier(images: torch.Tensor, labels: torch.Tensor, *, epochs: int = 5, seed: int = 0):
     """The notebook-01 MLP classifier trained on ``images``, to score generated digits (notebook 02)."""
-    from .models import MLPClassifier
-    from .runtime import seed_everything
-    from .training import fit
-
     check_images("images", images)
     seed_everything(seed)
     model = MLPClassifier()
-    fit(model, classification_loss, (images, labels), epochs=epochs, seed=seed, desc="классификатор")
+    fit(model, classification_loss, (images, labels), epochs=epochs, desc="классификатор")
     return model

@@ -3,7 +3,7 @@
 * :class:`MLPClassifier` — the discriminative model of notebook 01; later notebooks
   use it to score how digit-like generated images are (:mod:`utils.likeness`).
 * :class:`Autoencoder` — the corrected version of the lecture's AE (notebook 02),
-  reused by notebooks 03–05.
+  reused by the later notebooks.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .checks import check_model_input, check_positive_int, validate_args
+from .checks import check_codes, check_image_shape, check_model_input, check_positive_int, validate_args
 
 __all__ = ["MLPClassifier", "Autoencoder", "mlp"]
 
@@ -36,15 +36,6 @@ def mlp(sizes: Sequence[int], *, final_activation: nn.Module | None = None) -> n
     return nn.Sequential(*layers)
 
 
-def _image_shape(image_shape) -> tuple[int, ...]:
-    shape = tuple(image_shape)
-    if not shape:
-        raise ValueError("image_shape must list at least one size, e.g. (1, 28, 28)")
-    for i, s in enumerate(shape):
-        check_positive_int(f"image_shape[{i}]", s)
-    return shape
-
-
 def _classifier_args(self, input_dim=784, hidden=(256,), n_classes=10) -> None:
     check_positive_int("input_dim", input_dim)
     check_positive_int("n_classes", n_classes)
@@ -57,22 +48,15 @@ def _classifier_input(self, x) -> None:
 
 def _autoencoder_args(self, code_dim=30, hidden=(512, 256), image_shape=(1, 28, 28)) -> None:
     check_positive_int("code_dim", code_dim)
-    _image_shape(image_shape)
+    check_image_shape(image_shape)
 
 
 def _autoencoder_input(self, x) -> None:
     check_model_input("x", x, dtype=self.encoder[0].weight.dtype, image_shape=self.image_shape)
 
 
-def _check_code(model, z, dim: int) -> None:
-    """A batch of codes for ``model.decoder``: N×dim, in the decoder's dtype (AE and VAE)."""
-    check_model_input("z", z, dtype=model.decoder[0].weight.dtype)
-    if z.ndim != 2 or z.shape[1] != dim:
-        raise ValueError(f"z must have shape N×{dim}, got {tuple(z.shape)}")
-
-
 def _autoencoder_code(self, z) -> None:
-    _check_code(self, z, self.code_dim)
+    check_codes("z", z, dtype=self.decoder[0].weight.dtype, dim=self.code_dim)
 
 
 class MLPClassifier(nn.Module):

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator, ScalarFormatter
 
 from .checks import check_images, check_labels, check_positive_int, check_tensor
 
 __all__ = [
+    "COURSE_STYLE",
     "draw_autoencoder",
     "plot_history",
     "plot_latent",
@@ -23,7 +24,24 @@ __all__ = [
     "show_images",
     "show_reconstructions",
     "show_rows",
+    "use_course_style",
 ]
+
+#: Matplotlib settings of every figure in the course: sizes that read on a projector.
+COURSE_STYLE = {
+    "figure.dpi": 80,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+}
+
+
+def use_course_style() -> None:
+    """Apply :data:`COURSE_STYLE` to every later figure (notebook 01, through :func:`utils.setup`)."""
+    plt.rcParams.update(COURSE_STYLE)
 
 
 def _to_numpy_images(images: torch.Tensor) -> np.ndarray:
@@ -248,8 +266,15 @@ def draw_autoencoder(sizes: Sequence[int], *, ax=None):
         ax.add_patch(plt.Rectangle((x - 0.08, -h / 2), 0.16, h, color=color))
         ax.text(x, -h / 2 - 0.05, str(w), ha="center", va="top", fontsize=9)
     ax.text(xs[0], heights[0] / 2 + 0.03, "вход $x$", ha="center", va="bottom", fontsize=10)
-    ax.text(xs[code_at], heights[code_at] / 2 + 0.03, "код $z$", ha="center", va="bottom", fontsize=10,
-            color="tab:green")
+    ax.text(
+        xs[code_at],
+        heights[code_at] / 2 + 0.03,
+        "код $z$",
+        ha="center",
+        va="bottom",
+        fontsize=10,
+        color="tab:green",
+    )
     ax.text(xs[-1], heights[-1] / 2 + 0.03, r"выход $\hat x$", ha="center", va="bottom", fontsize=10)
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(-0.75, 0.8)
@@ -259,7 +284,6 @@ def draw_autoencoder(sizes: Sequence[int], *, ax=None):
 
 def set_log_ticks(ax, *, x: Sequence[float] | None = None, y: Sequence[float] | None = None):
     """Log-scale axes labelled only at the given plain numbers, no «3×10⁰» minor labels (notebook 02)."""
-    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator, ScalarFormatter
 
     for name, ticks, axis in (("x", x, ax.xaxis), ("y", y, ax.yaxis)):
         if ticks is None:

@@ -1,143 +1,103 @@
-"""Training recipes that one notebook teaches and a later notebook reuses.
+"""Models that one notebook trains and later notebooks reuse, each with its recipe (notebook 02).
 
-* :func:`train_ae30` — the AE-30 of notebook 02 (the Hinton & Salakhutdinov anchor);
-  notebook 05 compares its VAE with exactly this model.
+* :func:`train_ae30` — the AE-30 of notebook 02 (the Hinton & Salakhutdinov anchor), reused in 06.
+* :func:`train_vae32` — the VAE-32 of notebook 06 (binarised MNIST, KL warm-up), reused in 07.
 
-The split every caller uses (notebook 02 and notebook 05)::
+Both train on the same split of the MNIST training set::
 
-    x_all, y_all = utils.load_mnist("train")
     (x_train, y_train), (x_val, y_val) = utils.train_val_split(x_all, y_all, val_size=5000, seed=0)
-    ae30, history = train_ae30(x_train, x_val)
+
+and keep their weights with :func:`utils.cache.load_or_train`, so a later notebook loads
+them instead of training again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-from pathlib import Path
+import math
 
-import torch
-
-from .checks import check_positive_int, check_tensor
-from .losses import reconstruction_bce
+from .cache import load_or_train
+from .checks import check_images, check_positive_int, validate_args
+from .losses import bce_sse_loss, binarized_elbo
 from .models import Autoencoder
-from .training import adam_one_cycle, fit
+from .optim import adam_one_cycle
+from .runtime import seed_everything
+from .training import fit
+from .vae import VAE
 
-__all__ = ["AE30_RECIPE", "CACHE_ENV_VAR", "ae30_cache_path", "bce_sse_loss", "train_ae30"]
+__all__ = ["AE30_RECIPE", "VAE32_RECIPE", "train_ae30", "train_vae32"]
 
-CACHE_ENV_VAR = "AE_COURSE_CACHE"
+#: Hyper-parameters of the AE-30 (notebook 02). Changing any of them trains a new model.
+AE30_RECIPE = {"code_dim": 30, "hidden": (512, 256), "batch_size": 128, "max_lr": 3e-3, "epochs": 18}
 
-#: Hyper-parameters of the AE-30 (notebook 02). Changing any of them changes the cache key.
-AE30_RECIPE = {
-    "code_dim": 30,
-    "hidden": (512, 256),
-    "batch_size": 128,
-    "max_lr": 3e-3,
-    "epochs": 18,
-}
-
-
-def bce_sse_loss(model, x):
-    """Loss for :func:`utils.fit`: BCE summed over pixels (trained), SSE per image (logged) (notebook 02)."""
-    x_hat = model(x)
-    bce = reconstruction_bce(x_hat, x)
-    sse = (x_hat.detach() - x).pow(2).sum() / x.shape[0]
-    return {"loss": bce, "sse": sse}
+#: Hyper-parameters of the VAE-32 (notebook 06): AE-30's layers, batch, schedule and epochs,
+#: a 32-dimensional code and KL warm-up over the first 30 % of the steps.
+VAE32_RECIPE = {**AE30_RECIPE, "code_dim": 32, "warmup": 0.3}
 
 
-def _cache_dir() -> Path:
-    root = os.environ.get(CACHE_ENV_VAR)
-    return Path(root) if root else Path.home() / ".cache" / "autoencoders-course"
-
-
-def _recipe_key(recipe: dict, model: torch.nn.Module, seed: int, x_train, x_val) -> str:
-    description = {
-        "recipe": {k: list(v) if isinstance(v, tuple) else v for k, v in recipe.items()},
-        "architecture": repr(model),
-        "seed": seed,
-        "train_shape": list(x_train.shape),
-        "val_shape": list(x_val.shape),
-        "train_sum": round(float(x_train.double().sum()), 3),
-        "torch": torch.__version__,
-    }
-    blob = json.dumps(description, sort_keys=True).encode()
-    return hashlib.sha256(blob).hexdigest()[:16]
-
-
-def ae30_cache_path(x_train: torch.Tensor, x_val: torch.Tensor, *, seed: int = 0) -> Path:
-    """Where :func:`train_ae30` keeps the weights for these data and seed (notebook 02).
-
-    The directory is ``$AE_COURSE_CACHE`` if set, else ``~/.cache/autoencoders-course``;
-    the file name holds a hash of the recipe, the architecture, the seed, the data sizes
-    and the torch version, so any change trains a fresh model.
-    """
-    model = Autoencoder(AE30_RECIPE["code_dim"], AE30_RECIPE["hidden"])
-    return _cache_dir() / f"ae30-{_recipe_key(AE30_RECIPE, model, seed, x_train, x_val)}.pt"
-
-
-def train_ae30(x_train, x_val, *, device=None, seed: int = 0, progress: bool = True, cache="use"):
-    """Train the AE-30 of notebook 02 and return ``(model, history)`` (notebook 02, reused in 05).
-
-    ``x_train``/``x_val``: MNIST images N×1×28×28 in [0, 1] from
-    ``utils.train_val_split(x_all, y_all, val_size=5000, seed=0)`` of the MNIST training set.
-    Trains :class:`utils.models.Autoencoder` with :func:`bce_sse_loss` and Adam under a
-    OneCycle schedule (:data:`AE30_RECIPE`). The model comes back on the CPU in eval mode;
-    ``history`` is what :func:`utils.fit` returned (from the cache: the history saved with
-    the weights).
-
-    ``cache``: ``"use"`` (or ``True``) loads the weights from :func:`ae30_cache_path` when
-    present, else trains and saves them there; ``"refresh"`` always trains and saves (notebook
-    02, which teaches the model, so that notebook 05 can reuse it); ``"off"`` (or ``False``)
-    neither reads nor writes. Any failure to read or write the cache falls back to training.
-    """
-    modes = {True: "use", False: "off", "use": "use", "refresh": "refresh", "off": "off"}
-    if not isinstance(cache, (bool, str)) or cache not in modes:
-        raise ValueError(f"cache must be 'use', 'refresh' or 'off', got {cache!r}")
-    cache = modes[cache]
-    check_tensor("x_train", x_train, ndim=(4,), floating=True, min_value=0.0, max_value=1.0, min_len=1)
-    check_tensor("x_val", x_val, ndim=(4,), floating=True, min_value=0.0, max_value=1.0, min_len=1)
-    if x_train.shape[1:] != (1, 28, 28) or x_val.shape[1:] != (1, 28, 28):
-        raise ValueError(
-            "x_train and x_val must be MNIST images N×1×28×28, "
-            f"got {tuple(x_train.shape)} and {tuple(x_val.shape)}"
-        )
+def _recipe_args(x_train, x_val=None, *, seed=0, cache="use") -> None:
+    for name, x in (("x_train", x_train), ("x_val", x_val)):
+        if x is not None:
+            check_images(name, x)
+            if tuple(x.shape[1:]) != (1, 28, 28):
+                raise ValueError(f"{name} must hold MNIST images N×1×28×28, got {tuple(x.shape)}")
     check_positive_int("seed", seed, allow_zero=True)
+
+
+@validate_args(_recipe_args)
+def train_ae30(x_train, x_val, *, seed: int = 0, cache="use"):
+    """The AE-30 trained on ``x_train``, validated on ``x_val``: ``(model, history)`` (notebook 02).
+
+    :class:`utils.models.Autoencoder` 784-512-256-30 trained with :func:`utils.losses.bce_sse_loss`
+    and Adam under a OneCycle schedule (:data:`AE30_RECIPE`). ``cache`` as in
+    :func:`utils.cache.load_or_train`: notebook 02 passes ``"refresh"``, later notebooks load it.
+    """
     r = AE30_RECIPE
-    torch.manual_seed(seed)
+    seed_everything(seed)
     model = Autoencoder(r["code_dim"], r["hidden"])
-    path = ae30_cache_path(x_train, x_val, seed=seed) if cache != "off" else None
-    if cache == "use":
-        try:
-            saved = torch.load(path, map_location="cpu", weights_only=True)
-            model.load_state_dict(saved["state_dict"])
-            history = {k: list(v) for k, v in saved["history"].items()}
-            print(f"AE-30: веса загружены из кэша ({path.name}), обучение пропущено")
-            return model.eval(), history
-        except Exception:  # noqa: BLE001 — a missing or broken cache means: train
-            pass
-    n, batch = x_train.shape[0], r["batch_size"]
-    history = fit(
-        model,
-        bce_sse_loss,
-        x_train,
-        x_val,
-        epochs=r["epochs"],
-        batch_size=batch,
-        optimizer=adam_one_cycle(r["max_lr"], r["epochs"], n_train=n, batch_size=batch),
-        device=device,
-        seed=seed,
-        progress=progress,
-        desc="AE-30",
+    one_cycle = adam_one_cycle(r["max_lr"], r["epochs"], n_train=len(x_train), batch_size=r["batch_size"])
+
+    def train():
+        return fit(
+            model,
+            bce_sse_loss,
+            x_train,
+            x_val,
+            epochs=r["epochs"],
+            batch_size=r["batch_size"],
+            optimizer=one_cycle,
+            desc="AE-30",
+        )
+
+    return load_or_train(
+        "AE-30", model, train, recipe=r, seed=seed, data=(x_train, x_val), taught_in="02", cache=cache
     )
-    model = model.cpu().eval()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            torch.save({"state_dict": model.state_dict(), "history": history}, tmp)
-            os.replace(tmp, path)
-            print(f"AE-30: обучено, веса сохранены в кэш ({path.name})")
-        except Exception:  # noqa: BLE001 — the cache is an optimisation, never an error
-            print("AE-30: обучено, кэш недоступен — веса не сохранены")
-    return model, history
+
+
+@validate_args(_recipe_args)
+def train_vae32(x_train, *, seed: int = 0, cache="use"):
+    """The VAE-32 of notebook 06 trained on ``x_train``, binarised anew in every batch: ``(model, history)``.
+
+    :class:`utils.vae.VAE` 784-512-256-32 trained with :func:`utils.losses.binarized_elbo`
+    (KL warm-up) and AE-30's schedule (:data:`VAE32_RECIPE`) (notebook 06). ``cache`` as in
+    :func:`utils.cache.load_or_train`: notebook 06 passes ``"refresh"``, notebook 07 loads it.
+    """
+    r = VAE32_RECIPE
+    seed_everything(seed)
+    model = VAE(latent_dim=r["code_dim"], hidden=r["hidden"])
+    steps = r["epochs"] * math.ceil(len(x_train) / r["batch_size"])
+    one_cycle = adam_one_cycle(r["max_lr"], r["epochs"], n_train=len(x_train), batch_size=r["batch_size"])
+
+    def train():
+        return fit(
+            model,
+            binarized_elbo(steps, warmup=r["warmup"]),
+            x_train,
+            epochs=r["epochs"],
+            batch_size=r["batch_size"],
+            optimizer=one_cycle,
+            desc="VAE-32",
+        )
+
+    return load_or_train(
+        "VAE-32", model, train, recipe=r, seed=seed, data=(x_train,), taught_in="06", cache=cache
+    )

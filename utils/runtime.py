@@ -1,4 +1,8 @@
-"""Device choice and seeding (introduced in notebook 01)."""
+"""The run-time settings of a notebook: device, seeds, figure style (introduced in notebook 01).
+
+:func:`setup` is the first line of every notebook: it seeds every generator, picks the
+device, applies the figure style, loads MNIST into memory and says what it did.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,11 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["DEVICE_ENV_VAR", "get_device", "seed_everything"]
+from .data import load_mnist
+from .display import format_int
+from .plotting import use_course_style
+
+__all__ = ["DEVICE_ENV_VAR", "get_device", "seed_everything", "setup"]
 
 DEVICE_ENV_VAR = "AE_COURSE_DEVICE"
 
@@ -62,3 +70,22 @@ def seed_everything(seed: int = 0) -> torch.Generator:
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
     return torch.Generator().manual_seed(seed)
+
+
+def setup(*, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Start a notebook: seeds, device, figure style, MNIST in memory (notebook 01).
+
+    Returns ``x_train, y_train, x_test, y_test``.
+
+    Prints what it did. Images are float32 N×1×28×28 in [0, 1], labels int64.
+    """
+    seed_everything(seed)
+    device = get_device()
+    use_course_style()
+    x_train, y_train = load_mnist("train")
+    x_test, y_test = load_mnist("test")
+    print(
+        f"сид {seed}; устройство: {device}; MNIST в памяти: {format_int(len(x_train))} обучающих и "
+        f"{format_int(len(x_test))} тестовых изображений 1×28×28, пиксели в [0, 1]"
+    )
+    return x_train, y_train, x_test, y_test

@@ -1,13 +1,11 @@
-"""The variational autoencoder, its ELBO and a log-likelihood estimate (notebook 05).
+"""The variational autoencoder and its log-likelihood estimate (notebook 05).
 
 * :class:`VAE` — the lecture's VAE, corrected: the encoder returns μ and log σ²
   (split with ``chunk(2, dim=-1)``), the sample is drawn with ``randn_like`` on the
-  input's device, the decoder returns Bernoulli logits.
-* :func:`kl_normal_standard` — KL(N(μ, σ²) ‖ N(0, I)) in closed form, per sample.
-* :func:`elbo_terms` — the loss for :func:`utils.training.fit`: reconstruction
-  (Bernoulli NLL summed over pixels) + β·KL (summed over latent dims), per image, in nats.
+  input's device, the decoder returns Bernoulli logits. Its loss, the ELBO, is
+  :func:`utils.losses.elbo_terms`.
 * :func:`iwae_log_likelihood` — the importance-sampled bound on log p(x) with k samples
-  (Burda et al., 2015); k = 1 is the ELBO, larger k is tighter.
+  (Burda et al., 2016); k = 1 is the ELBO, larger k is tighter (notebook 06).
 """
 
 from __future__ import annotations
@@ -16,34 +14,35 @@ import math
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from .checks import (
+    check_codes,
+    check_image_shape,
     check_images,
     check_model_input,
-    check_positive_float,
     check_positive_int,
-    check_tensor,
     validate_args,
 )
-from .models import _autoencoder_input, _check_code, _image_shape, mlp
+from .losses import bernoulli_nll
+from .models import mlp
 
-__all__ = ["VAE", "kl_normal_standard", "bernoulli_nll", "elbo_terms", "iwae_log_likelihood"]
+__all__ = ["VAE", "iwae_log_likelihood"]
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
 
 def _vae_args(self, latent_dim=20, hidden=(400,), image_shape=(1, 28, 28)) -> None:
     check_positive_int("latent_dim", latent_dim)
-    _image_shape(image_shape)
+    check_image_shape(image_shape)
 
 
-_vae_input = _autoencoder_input  # the same image check: N×C×H×W in the encoder's dtype
+def _vae_input(self, x) -> None:
+    check_model_input("x", x, dtype=self.encoder[0].weight.dtype, image_shape=self.image_shape)
 
 
 def _vae_code(self, z) -> None:
-    _check_code(self, z, self.latent_dim)
+    check_codes("z", z, dtype=self.decoder[0].weight.dtype, dim=self.latent_dim)
 
 
 def _vae_images(name: str, model, x) -> None:
@@ -101,39 +100,6 @@ class VAE(nn.Module):
         return self.decode_logits(z), mu, logvar
 
 
-def _gaussian_args(mu, logvar) -> None:
-    check_tensor("mu", mu, ndim=range(1, 4), floating=True)
-    check_tensor("logvar", logvar, ndim=range(1, 4), floating=True)
-    if mu.shape != logvar.shape:
-        raise ValueError(
-            f"mu and logvar must have the same shape, got {tuple(mu.shape)} and {tuple(logvar.shape)}"
-        )
-
-
-@validate_args(_gaussian_args)
-def kl_normal_standard(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-    """KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ_j (σ_j² + μ_j² − log σ_j² − 1), summed over the last dim.
-
-    ``mu`` and ``logvar`` (= log σ²) have shape …×d; the result has shape … (nats).
-    Introduced in notebook 05.
-    """
-    return 0.5 * (logvar.exp() + mu.pow(2) - logvar - 1.0).sum(-1)
-
-
-def _bernoulli_args(logits, x) -> None:
-    check_tensor("logits", logits, ndim=4, floating=True)
-    check_images("x", x)
-    if logits.shape != x.shape:
-        raise ValueError(
-            f"logits and x must have the same shape, got {tuple(logits.shape)} and {tuple(x.shape)}"
-        )
-
-
-def _elbo_args(model, x, *, beta=1.0) -> None:
-    _vae_images("x", model, x)
-    check_positive_float("beta", beta, allow_zero=True)
-
-
 def _iwae_args(model, x, *, k=100, batch_size=100, k_chunk=100, generator=None) -> None:
     _vae_images("x", model, x)
     check_positive_int("k", k)
@@ -141,30 +107,6 @@ def _iwae_args(model, x, *, k=100, batch_size=100, k_chunk=100, generator=None) 
     check_positive_int("k_chunk", k_chunk)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
-
-
-@validate_args(_bernoulli_args)
-def bernoulli_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """−log p(x|z) of a Bernoulli decoder: BCE-with-logits summed over each image's pixels (nats).
-
-    ``logits`` and ``x`` are N×C×H×W; returns shape N. Introduced in notebook 05.
-    """
-    return F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
-
-
-@validate_args(_elbo_args)
-def elbo_terms(model: VAE, x: torch.Tensor, *, beta: float = 1.0) -> dict[str, torch.Tensor]:
-    """The β-VAE loss for :func:`utils.training.fit`, every term per image in nats (notebook 05).
-
-    ``rec`` = Bernoulli NLL summed over pixels, ``kl`` = KL summed over latent dims,
-    ``neg_elbo`` = rec + kl (the bound, whatever β is), ``loss`` = rec + β·kl; each is
-    the mean over the batch of per-image sums. Averaging over pixels instead of summing
-    would divide ``rec`` by 784 — the same as a hidden β = 784.
-    """
-    logits, mu, logvar = model(x)
-    rec = bernoulli_nll(logits, x).mean()
-    kl = kl_normal_standard(mu, logvar).mean()
-    return {"loss": rec + beta * kl, "rec": rec, "kl": kl, "neg_elbo": rec + kl}
 
 
 @torch.no_grad()
@@ -178,7 +120,7 @@ def iwae_log_likelihood(
     k_chunk: int = 100,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
-    """Importance-sampled estimate of log p(x) per image (nats), the IWAE bound (notebook 05).
+    """Importance-sampled estimate of log p(x) per image (nats), the IWAE bound (notebook 06).
 
     log p(x) ≥ E log (1/k) Σ_j p(x|z_j) p(z_j) / q(z_j|x),  z_j ~ q(z|x).
     k = 1 is an unbiased estimate of the ELBO; the bound tightens as k grows.
