@@ -10,7 +10,7 @@ and its message). The committed notebooks are not modified.
     python scripts/shift_seeds.py --shift 1000 notebooks/*.ipynb
     make seeds SHIFT=1000
 
-Exit status: 0 when every cell of every notebook ran, 1 otherwise.
+Exit status: 0 when every cell of every notebook ran, 1 otherwise, 2 for a file that is not a notebook.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from notebook_json import NotebookError, read_notebook
 
 # (pattern, group holding the number). Only literals are shifted; expressions are left alone.
 SEED_PATTERNS = [
@@ -70,7 +71,7 @@ def failing_cells(nb) -> list[tuple[int, str, str]]:
 
 
 def run(path: Path, shift: int, timeout: int, keep: Path | None) -> list[tuple[int, str, str]]:
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.from_dict(read_notebook(path))
     n = shift_notebook(nb, shift)
     print(f"== {path.name}: {n} seeds shifted by {shift}", flush=True)
     start = time.perf_counter()
@@ -103,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--shift 0 would re-run the committed seeds; pass a non-zero shift")
     failed = {}
     for path in args.notebooks:
-        failures = run(path, args.shift, args.timeout, args.keep)
+        try:
+            failures = run(path, args.shift, args.timeout, args.keep)
+        except NotebookError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
         if failures:
             failed[path.name] = len(failures)
     print(f"\nshift {args.shift}: " + (f"failing cells {failed}" if failed else "every claim holds"))

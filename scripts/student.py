@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import ast
-import json
+import copy
 import sys
 from pathlib import Path
+
+from notebook_json import NotebookError, read_notebook, source_of, tags_of, write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_DIR = ROOT / "student"
@@ -27,11 +29,6 @@ STUB_MARK = "# Ваш код здесь"
 
 class StudentError(RuntimeError):
     """A notebook whose student edition cannot be made; the message names the notebook and cell."""
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def _target_names(target: ast.expr) -> list[str]:
@@ -118,20 +115,20 @@ def guarded_check(source: str) -> str:
 
 def student_edition(nb: dict, name: str = "notebook") -> dict:
     """A copy of the notebook (plain JSON dict) with solutions stubbed and exercise outputs cleared."""
-    nb = json.loads(json.dumps(nb))
+    nb = copy.deepcopy(nb)
     for index, cell in enumerate(nb["cells"]):
-        tags = cell.get("metadata", {}).get("tags", [])
+        tags = tags_of(cell)
         if cell.get("cell_type") != "code" or not {"solution", "check"} & set(tags):
             continue
         if "solution" in tags:
             try:
-                stub = stub_for(_source(cell))
+                stub = stub_for(source_of(cell))
             except (SyntaxError, StudentError) as err:
                 raise StudentError(f"{name}: cell {index} (solution): {err}") from err
             cell["source"] = stub.splitlines(keepends=True)
         else:
             try:
-                guarded = guarded_check(_source(cell))
+                guarded = guarded_check(source_of(cell))
             except (SyntaxError, StudentError) as err:
                 raise StudentError(f"{name}: cell {index} (check): {err}") from err
             cell["source"] = guarded.splitlines(keepends=True)
@@ -141,17 +138,12 @@ def student_edition(nb: dict, name: str = "notebook") -> dict:
 
 
 def write_student_edition(path: Path, out_dir: Path = STUDENT_DIR) -> Path:
+    """Write the student edition of the notebook at ``path`` into ``out_dir``; return its path."""
     path = Path(path)
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise StudentError(f"{path}: cannot read the notebook: {err}") from err
-    edition = student_edition(nb, str(path))
+    edition = student_edition(read_notebook(path), str(path))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / path.name
-    target.write_text(
-        json.dumps(edition, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_notebook(target, edition)
     return target
 
 
@@ -162,11 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         for path in args.notebooks:
-            nb = json.loads(Path(path).read_text(encoding="utf-8"))
-            n = sum("solution" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
+            n = sum("solution" in tags_of(c) for c in read_notebook(path)["cells"])
             target = write_student_edition(path, args.out)
             print(f"{target}: {n} solution cell(s) replaced by stubs")
-    except (StudentError, OSError, json.JSONDecodeError) as err:
+    except (StudentError, NotebookError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

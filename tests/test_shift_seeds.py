@@ -1,14 +1,7 @@
 """scripts/shift_seeds.py: every literal seed is shifted, nothing else is."""
 
-import importlib.util
-from pathlib import Path
-
 import nbformat
-
-ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("shift_seeds", ROOT / "scripts" / "shift_seeds.py")
-shift_seeds = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(shift_seeds)
+import shift_seeds
 
 
 def test_every_seed_form_is_shifted():
@@ -42,3 +35,10 @@ def test_failing_cells_are_listed():
     bad.outputs = [error]
     nb.cells = [nbformat.v4.new_markdown_cell("text"), ok, bad]
     assert shift_seeds.failing_cells(nb) == [(2, "# claim", "AssertionError: x too small")]
+
+
+def test_a_bad_notebook_is_named(tmp_path, capsys):
+    bad = tmp_path / "03_broken.ipynb"
+    bad.write_text("{", encoding="utf-8")
+    assert shift_seeds.main(["--shift", "1000", str(bad)]) == 2
+    assert "03_broken.ipynb: not valid JSON" in capsys.readouterr().err
