@@ -87,10 +87,10 @@ $(SLIDES_STAMP): pyproject.toml $(STAMP)
 	touch $(SLIDES_STAMP)
 
 slides: $(STAMP)
-	$(BIN)/python scripts/slides.py --build $(NOTEBOOKS)
+	$(BIN)/python scripts/decks.py $(NOTEBOOKS)
 
 test-slides: $(SLIDES_STAMP) slides
-	SLIDES_BROWSER_TEST=1 $(BIN)/python -m pytest tests/test_slides_browser.py -v --durations=0
+	SLIDES_BROWSER_TEST=1 $(BIN)/python -m pytest tests/course/test_slides_browser.py -v --durations=0
 
 # Every student edition is run whole in the browser: allow LAB_NOTEBOOK_TIMEOUT seconds per notebook.
 # LAB_ARGS picks tests, e.g. make test-lab LAB_ARGS='-k "harness or 03_"'.
@@ -98,10 +98,10 @@ LAB_NOTEBOOK_TIMEOUT ?= 1200
 LAB_ARGS ?=
 test-lab: $(SLIDES_STAMP)
 	LAB_BROWSER_TEST=1 LAB_NOTEBOOK_TIMEOUT=$(LAB_NOTEBOOK_TIMEOUT) \
-		$(BIN)/python -m pytest tests/test_lab_browser.py -v --durations=0 $(LAB_ARGS)
+		$(BIN)/python -m pytest tests/course/test_lab_browser.py -v --durations=0 $(LAB_ARGS)
 
 test-student: $(STAMP)
-	STUDENT_RUN_TEST=1 $(BIN)/python -m pytest tests/test_student.py -v --durations=0
+	STUDENT_RUN_TEST=1 $(BIN)/python -m pytest tests/course/test_student_editions.py -v --durations=0
 
 index: $(STAMP)
 	$(BIN)/python scripts/course_index.py
@@ -110,7 +110,7 @@ student: $(STAMP)
 	$(BIN)/python scripts/student.py $(NOTEBOOKS)
 
 slide-metadata: $(STAMP)
-	$(BIN)/python scripts/slides.py --apply-metadata $(NOTEBOOKS)
+	$(BIN)/python scripts/slide_types.py $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache slides student

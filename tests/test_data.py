@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import make_idx_folder, write_idx
+from idx_files import make_idx_folder, write_idx
 
 from utils import data
 from utils.data import (

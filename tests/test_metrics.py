@@ -1,9 +1,11 @@
 """utils.metrics: squared error, PSNR and SSIM (notebooks 02–04)."""
 
+import math
+
 import pytest
 import torch
 
-from utils.metrics import batch_ssim, psnr, quality
+from utils.metrics import batch_ssim, per_image_squared_error, psnr, quality
 from utils.noise import gaussian_noise
 
 
@@ -28,3 +30,29 @@ def test_ssim_and_quality(images):
         quality(images, images)
     with pytest.raises(ValueError, match="same shape"):
         batch_ssim(images, images[:3])
+
+
+def test_per_image_squared_error_and_psnr():
+    x = torch.zeros(3, 1, 28, 28)
+    y = x.clone()
+    y[1] += 0.1
+    y[2, 0, 0, 0] = 1.0
+    err = per_image_squared_error(y, x)
+    assert torch.allclose(err, torch.tensor([0.0, 784 * 0.01, 1.0]))
+    p = psnr(y, x)
+    assert math.isinf(p[0]) and math.isclose(p[1].item(), 20.0, rel_tol=1e-5)
+    assert math.isclose(p[2].item(), 10 * math.log10(784), rel_tol=1e-5)
+    assert math.isclose(psnr(y[1:2], x[1:2], peak=2.0).item(), 20 + 20 * math.log10(2), rel_tol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "match"),
+    [
+        (torch.zeros(2, 1, 4, 4), torch.zeros(3, 1, 4, 4), "same shape"),
+        (torch.zeros(2, 1, 4, 4, dtype=torch.uint8), torch.zeros(2, 1, 4, 4), "x must be a floating-point"),
+        (torch.zeros(2, 1, 4, 4), torch.full((2, 1, 4, 4), float("nan")), "target contains NaN"),
+    ],
+)
+def test_metric_errors(a, b, match):
+    with pytest.raises(ValueError, match=match):
+        per_image_squared_error(a, b)

@@ -1,7 +1,9 @@
 import math
+import re
 
 import pytest
 import torch
+from notebook_json import course_notebooks, read_notebook, source_of
 from torch.distributions import Normal, kl_divergence
 
 from utils import fit, seed_everything
@@ -186,14 +188,10 @@ def test_shown_source_is_the_idea_not_the_checks(path):
 
 
 def test_every_show_source_of_a_notebook_is_covered():
-    import json
-    import re
-    from pathlib import Path
-
     shown = set()
-    for nb in Path(__file__).resolve().parents[1].glob("notebooks/[0-9][0-9]_*.ipynb"):
-        for cell in json.loads(nb.read_text())["cells"]:
-            shown |= set(re.findall(r"show_source\((\w+)[,)]", "".join(cell["source"])))
+    for nb in course_notebooks():
+        for cell in read_notebook(nb)["cells"]:
+            shown |= set(re.findall(r"show_source\((\w+)[,)]", source_of(cell)))
     covered = {p.rsplit(".", 1)[1] for p in SHOWN_IN_NOTEBOOKS}
     assert shown <= covered, shown - covered
 

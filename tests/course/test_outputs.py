@@ -8,14 +8,12 @@ machine it ran on: progress bars that stopped before their total («0%| 0/6566»
 from __future__ import annotations
 
 import ast
-import json
 import re
-from pathlib import Path
 
 import pytest
+from notebook_json import course_notebooks, read_notebook, source_of
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks()
 
 # tqdm's text: «desc:  37%|███▋      | 2430/6566 [00:05<00:09, ...]»
 BAR = re.compile(r"(\d+)%\|[^|\n]*\|\s*(\d+)/(\d+)")
@@ -99,7 +97,7 @@ def missing_figures(nb: dict) -> list[str]:
     for i, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
-        src = "".join(cell.get("source", ""))
+        src = source_of(cell)
         tags = cell.get("metadata", {}).get("tags", [])
         outputs = cell.get("outputs", [])
         if not _shows_a_figure(src) and "plot-code" not in tags:
@@ -113,7 +111,7 @@ def missing_figures(nb: dict) -> list[str]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_committed_figures_are_saved(path):
-    missing = missing_figures(json.loads(path.read_text(encoding="utf-8")))
+    missing = missing_figures(read_notebook(path))
     assert not missing, f"{path.name} (executed with MPLBACKEND=Agg?):\n  " + "\n  ".join(missing)
 
 
@@ -135,7 +133,7 @@ def test_missing_figures_are_found():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_committed_outputs_read_as_finished(path):
-    problems = scan(json.loads(path.read_text(encoding="utf-8")))
+    problems = scan(read_notebook(path))
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 

@@ -15,8 +15,6 @@ split the slide) is quick. Screenshots of the title slide and of a figure slide 
 from __future__ import annotations
 
 import functools
-import importlib.util
-import json
 import os
 import re
 import struct
@@ -26,13 +24,16 @@ import zlib
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import decks as deck_builder
 import pytest
-from conftest import chromium_context
+from browser import chromium_context
+from deck_vendor import install_vendor
+from notebook_json import ROOT, course_notebooks, read_notebook
+from slide_types import apply_metadata
 
-ROOT = Path(__file__).resolve().parent.parent
 SLIDES = ROOT / "slides"
 SHOTS = SLIDES / "screenshots"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks()
 VIEWPORT = (1280, 720)  # 16:9, what a classroom projector shows
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 
@@ -41,26 +42,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _load_slides_module():
-    spec = importlib.util.spec_from_file_location("course_slides", ROOT / "scripts" / "slides.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-slides = _load_slides_module()
-
-
 def expected_slides(nb: dict) -> int:
     """Reveal.getTotalSlides() for nbconvert's layout: the first visible cell, then each slide/subslide."""
-    nb = slides.prepare_for_slides(nb)  # cells hidden from the deck (tag ``claims``) are skipped
+    nb = deck_builder.prepare_for_slides(nb)  # cells hidden from the deck (tag ``claims``) are skipped
     types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
     visible = [i for i, t in enumerate(types) if t not in ("skip", "notes")]
     return 1 + sum(t in ("slide", "subslide") for t in types[visible[0] + 1 :])
 
 
 def visible_images(nb: dict) -> int:
-    nb = slides.prepare_for_slides(nb)
+    nb = deck_builder.prepare_for_slides(nb)
     types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
     return sum(
         any(m in out.get("data", {}) for m in IMAGE_MIMES)
@@ -102,7 +93,7 @@ def selftest_notebook(tmp_path_factory) -> Path:
     )
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Проверка колоды\n\nФормула в строке: $E = mc^2$."),
-        nbformat.v4.new_code_cell("import time\nT0 = time.perf_counter()"),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt"),
         nbformat.v4.new_markdown_cell("## 1. Рисунок\n\n$$\\log P(x) = \\sum_i \\log P(x_i \\mid y)$$"),
         nbformat.v4.new_code_cell("plt.imshow(x)", outputs=[figure], execution_count=2),
         nbformat.v4.new_markdown_cell(
@@ -112,7 +103,7 @@ def selftest_notebook(tmp_path_factory) -> Path:
     ]
     path = tmp_path_factory.mktemp("selftest") / "00_selftest.ipynb"
     nbformat.write(nb, path)
-    slides.apply_metadata(path)
+    apply_metadata(path)
     return path
 
 
@@ -121,8 +112,8 @@ def decks(selftest_notebook) -> list[tuple[str, Path]]:
     """(URL path, notebook) for every course deck plus the self-test deck."""
     missing = [nb.name for nb in NOTEBOOKS if not (SLIDES / f"{nb.stem}.slides.html").exists()]
     assert not missing, f"no deck for {missing}: run `make slides` first"
-    slides.install_vendor(SLIDES)
-    slides.build_deck(selftest_notebook, SLIDES / "selftest", vendor_prefix="../")
+    install_vendor(SLIDES)
+    deck_builder.build_deck(selftest_notebook, SLIDES / "selftest", vendor_prefix="../")
     found = [(f"{nb.stem}.slides.html", nb) for nb in NOTEBOOKS]
     return found + [(f"selftest/{selftest_notebook.stem}.slides.html", selftest_notebook)]
 
@@ -255,7 +246,7 @@ def test_decks_present(decks):
 @pytest.mark.parametrize("index", range(len(NOTEBOOKS) + 1), ids=[nb.stem for nb in NOTEBOOKS] + ["selftest"])
 def test_deck_in_browser(index, decks, server, browser):
     url_path, notebook = decks[index]
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb = read_notebook(notebook)
     expected = expected_slides(nb)
     errors, failed, foreign = [], [], []
     page = browser.new_page()

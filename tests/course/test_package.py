@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-UTILS = sorted((Path(__file__).resolve().parents[1] / "utils").glob("*.py"))
+UTILS = sorted((Path(__file__).resolve().parents[2] / "utils").glob("*.py"))
 
 
 @pytest.mark.parametrize("path", UTILS, ids=lambda p: p.name)

@@ -7,25 +7,23 @@ first notebook (in course order) whose code uses it. Plumbing that no notebook c
 
 import importlib
 import inspect
-import json
 import pkgutil
 import re
-from pathlib import Path
 
 import pytest
+from notebook_json import course_notebooks, read_notebook, source_of
 
 import utils
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks()
 NAMED = re.compile(r"notebooks? (\d\d)")
 
 
 def notebook_code() -> dict[str, str]:
     code = {}
     for path in NOTEBOOKS:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        code[path.name[:2]] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        cells = read_notebook(path)["cells"]
+        code[path.name[:2]] = "\n".join(source_of(c) for c in cells if c["cell_type"] == "code")
     return code
 
 

@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from notebook_json import NOTEBOOKS_DIR, course_notebooks, read_notebook, source_of
 
-ROOT = Path(__file__).resolve().parents[1]
-GLOSSARY = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+GLOSSARY = (NOTEBOOKS_DIR / "glossary.md").read_text(encoding="utf-8")
+NOTEBOOKS = course_notebooks()
 
 # (variant the course does not use, the glossary's term). The lecture's own word may appear
 # on a line that says «в лекции».
@@ -35,8 +35,8 @@ DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d+,\d+(?!\d|,\d)")  # "0,7" also before
 def course_text(path: Path) -> list[tuple[int, str]]:
     """(cell index, line) for every markdown line and every string literal line of code cells."""
     lines = []
-    for i, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
-        src = "".join(cell["source"])
+    for i, cell in enumerate(read_notebook(path)["cells"]):
+        src = source_of(cell)
         if cell["cell_type"] == "markdown":
             lines += [(i, ln) for ln in src.splitlines()]
         elif cell["cell_type"] == "code":

@@ -42,10 +42,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import chromium_context, load_script
+import student
+from browser import chromium_context
+from notebook_json import ROOT, course_notebooks, read_notebook, tags_of, write_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks()
 SHOTS = ROOT / "build" / "lab-screenshots"
 NOTEBOOK_TIMEOUT = float(os.environ.get("LAB_NOTEBOOK_TIMEOUT", "1200"))
 WIDGET_TIMEOUT = 120.0  # seconds for one widget move to show its effect (the kernel may be training)
@@ -55,8 +56,6 @@ NOT_DONE = "Задание не выполнено"  # what a self-check cell of
 pytestmark = pytest.mark.skipif(
     os.environ.get("LAB_BROWSER_TEST") != "1", reason="browser test of JupyterLab: run `make test-lab`"
 )
-
-student = load_script("student")
 
 # JupyterLab user settings for the fresh settings folder: every cell rendered (widgets included),
 # no news/update requests to the internet.
@@ -98,8 +97,7 @@ def _write_student_nb(path: Path, cells: list[dict]) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.from_dict({**c, "id": f"cell-{i}"}) for i, c in enumerate(cells)]
-    edition = student.student_edition(json.loads(nbformat.writes(nb)), path.name)
-    path.write_text(json.dumps(edition, ensure_ascii=False), encoding="utf-8")
+    write_notebook(path, student.student_edition(json.loads(nbformat.writes(nb)), path.name))
     return path
 
 
@@ -427,8 +425,8 @@ def open_presentation(page, name: str) -> None:
 
 def _check_cells(lab_root: Path, path: str) -> list[int]:
     """Indices of the self-check cells (tag ``check``) of a served notebook."""
-    cells = json.loads((lab_root / path).read_text(encoding="utf-8"))["cells"]
-    return [i for i, c in enumerate(cells) if "check" in c.get("metadata", {}).get("tags", [])]
+    cells = read_notebook(lab_root / path)["cells"]
+    return [i for i, c in enumerate(cells) if "check" in tags_of(c)]
 
 
 def check_notebook(page, url: str, lab_root: Path, path: str, timeout: float, rise: bool = True) -> dict:
