@@ -1,5 +1,6 @@
 # «Генеративные модели. Автоэнкодеры» — one-command set-up, tests and runs.
 #   make test   create .venv if needed, run unit tests and execute every notebook (nbval)
+#   make unit   the tests alone; make notebooks: the notebooks alone (NOTEBOOKS=notebooks/01_*.ipynb picks)
 #   make run    execute every notebook in order, save the outputs into it, refresh the README index
 #   make lab    open JupyterLab in notebooks/
 #   make bench  training-speed benchmark: in-memory batches + fit vs DataLoader, per-step profile
@@ -25,7 +26,7 @@ CELL_TIMEOUT ?= 1800
 	student slide-metadata test-lab test-student
 
 help:
-	@sed -n '2,14p' Makefile
+	@sed -n '2,15p' Makefile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +44,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
+	$(BIN)/python -m pytest $(NOTEBOOKS) --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval_sanitize.cfg --nbval-cell-timeout=$(CELL_TIMEOUT)
 
 run: $(STAMP)

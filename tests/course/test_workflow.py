@@ -1,4 +1,5 @@
-"""The GitHub Actions workflow: the make targets of .ci/run, pinned actions, actionlint and zizmor clean."""
+"""The GitHub Actions workflow: the make targets of .ci/run, the oldest supported PyTorch tested, pinned
+actions, actionlint and zizmor clean."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 CI_RUN = ROOT / ".ci" / "run"
 MAKEFILE = ROOT / "Makefile"
+PYPROJECT = ROOT / "pyproject.toml"
+MAIN_JOB = "notebooks"  # runs what .ci/run runs
+OLDEST_JOB = "oldest-torch"  # the unit tests and notebook 01 on the oldest PyTorch pyproject.toml allows
 
 # Targets only the workflow runs: a runner starts bare, while .ci/run has its datasets beside the repo
 # and `make test` builds the venv itself.
@@ -56,14 +61,21 @@ def workflow_targets(text: str) -> list[str]:
     return [t for line in _run_scripts(text) for t in _commands(line)]
 
 
+def jobs(workflow: str) -> dict[str, str]:
+    """The text of each job of the workflow, by its id."""
+    body = workflow.split("\njobs:\n", 1)[1]
+    parts = re.split(r"^  ([\w-]+):\n", body, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
 def compare_targets(ci_run: str, workflow: str) -> list[str]:
-    """Differences between the two target lists (empty when they call the same targets in the same order)."""
+    """Differences between .ci/run's targets and the main job's (empty when they call the same, in order)."""
     ours = ci_run_targets(ci_run)
-    theirs = [t for t in workflow_targets(workflow) if t not in WORKFLOW_SETUP_TARGETS]
+    theirs = [t for t in workflow_targets(jobs(workflow)[MAIN_JOB]) if t not in WORKFLOW_SETUP_TARGETS]
     if ours == theirs:
         return []
     setup = sorted(WORKFLOW_SETUP_TARGETS)
-    return [f".ci/run calls make {ours}; the workflow, set-up {setup} aside, calls make {theirs}"]
+    return [f".ci/run calls make {ours}; the {MAIN_JOB} job, set-up {setup} aside, calls make {theirs}"]
 
 
 def test_parsers_read_inline_and_block_run_steps():
@@ -87,7 +99,18 @@ def test_comparison_fails_when_the_two_drift():
     ci_run = CI_RUN.read_text()
     workflow = WORKFLOW.read_text()
     assert compare_targets(ci_run + "make bench\n", workflow), "a target only .ci/run calls"
-    assert compare_targets(ci_run, workflow + "      - run: make bench\n"), "a target only the workflow calls"
+    extra = workflow.replace("run: make test-lab\n", "run: make test-lab && make bench\n")
+    assert extra != workflow and compare_targets(ci_run, extra), "a target only the workflow calls"
+    other_job = workflow + "\n  later:\n    steps:\n      - run: make bench\n"
+    assert not compare_targets(ci_run, other_job), "only the main job is compared with .ci/run"
+
+
+def test_jobs_are_split_by_id():
+    text = (
+        "on: push\njobs:\n  a:\n    steps:\n      - run: make x\n\n  b-c:\n    steps:\n      - run: make y\n"
+    )
+    assert {k: workflow_targets(v) for k, v in jobs(text).items()} == {"a": ["x"], "b-c": ["y"]}
+    assert set(jobs(WORKFLOW.read_text())) == {MAIN_JOB, OLDEST_JOB}
 
 
 def test_workflow_runs_the_same_make_targets_as_ci_run():
@@ -102,6 +125,37 @@ def test_ci_runs_the_student_editions_in_lab_and_no_third_notebook_run():
     assert "test-lab" in targets, ".ci/run should run `make test-lab` (the student editions in JupyterLab)"
     third = sorted({"test-student", "run", "seeds", "notebooks"} & set(targets))
     assert not third, f".ci/run would execute the notebooks a third time: make {third}"
+
+
+def _floors() -> dict[str, str]:
+    deps = tomllib.loads(PYPROJECT.read_text())["project"]["dependencies"]
+    return dict(re.match(r"^([\w-]+)>=([\d.]+)$", d).groups() for d in deps if d.startswith("torch"))
+
+
+def test_oldest_torch_job_installs_the_floors_of_pyproject_and_keeps_them():
+    job = jobs(WORKFLOW.read_text())[OLDEST_JOB]
+    floors = _floors()
+    assert set(floors) == {"torch", "torchvision"}, floors
+    written = re.search(r"printf '([^']*)' > (\S+)", job)
+    assert written, "the job should write its pins into a constraints file with printf"
+    pinned = dict(line.split("==") for line in written.group(1).split("\\n") if line)
+    assert set(pinned) == set(floors), f"the job should pin torch and torchvision: {pinned}"
+    for name, floor in floors.items():
+        assert pinned[name].split(".")[:2] == floor.split(".")[:2], (
+            f"pyproject.toml says {name}>={floor}; the job tests {name}=={pinned[name]}"
+        )
+    file = written.group(2)
+    assert f"--index-url https://download.pytorch.org/whl/cpu -r {file}" in job, "CPU wheels of the pins"
+    assert f"PIP_CONSTRAINT: ${{{{ github.workspace }}}}/{file}" in job, "make venv must not upgrade them"
+
+
+def test_oldest_torch_job_runs_the_unit_tests_and_notebook_01():
+    job = jobs(WORKFLOW.read_text())[OLDEST_JOB]
+    assert workflow_targets(job) == ["venv", "data", "unit", "notebooks"]
+    assert re.search(r"make notebooks NOTEBOOKS='notebooks/01_\*\.ipynb'", job)
+    assert re.search(
+        r"^\t\$\(BIN\)/python -m pytest \$\(NOTEBOOKS\) --nbval", MAKEFILE.read_text(), flags=re.M
+    ), "`make notebooks` must run the notebooks NOTEBOOKS names"
 
 
 def test_every_target_exists_in_the_makefile():
