@@ -76,6 +76,8 @@ def test_codes_and_image_shape():
         ValueError, match=r"z must have shape N×30 \(one code of 30 numbers per row\), got \(30,\)"
     ):
         check_codes("z", z[0], dtype=torch.float32, dim=30)
+    with pytest.raises(ValueError, match=r"z must have shape N×30 .*, got \(5, 20\)"):
+        check_codes("z", torch.zeros(5, 20), dtype=torch.float32, dim=30)
     with pytest.raises(ValueError, match="z must have dtype torch.float32"):
         check_codes("z", z.double(), dtype=torch.float32, dim=30)
     assert check_image_shape([1, 28, 28]) == (1, 28, 28)

@@ -87,6 +87,16 @@ def test_table_formats_times_and_escapes_bars(tmp_path):
     assert "| 1.6 min |" in lines[3]
 
 
+def test_seconds_below_90_read_as_seconds_then_as_minutes():
+    assert [course_index.format_seconds(s) for s in (17.8, 75.0, 89.4, 90.0, 191.1)] == [
+        "18 s",
+        "75 s",
+        "89 s",
+        "1.5 min",
+        "3.2 min",
+    ]
+
+
 def test_a_notebook_without_timestamps_says_to_run_make_run(tmp_path):
     nb = _ran()
     del nb["cells"][3]["metadata"]["execution"]  # the headline cell

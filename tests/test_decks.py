@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import decks
 import pytest
@@ -41,21 +42,28 @@ def test_invalid_json_names_the_notebook(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "cell",
+    ("cell", "problem"),
     [
-        _code(
-            "plt.show()", outputs=[{"output_type": "display_data", "metadata": {}, "data": {"image/png": ""}}]
+        (
+            _code(
+                "plt.show()",
+                outputs=[{"output_type": "display_data", "metadata": {}, "data": {"image/png": ""}}],
+            ),
+            "output image image/png is missing or empty",
         ),
-        _md("Рисунок: ![схема](figures/missing.png)"),
-        _md("Рисунок: ![схема](attachment:missing.png)"),
-        _md("Рисунок: ![схема](https://example.org/a.png)"),
+        (
+            _md("Рисунок: ![схема](figures/missing.png)"),
+            "image figures/missing.png not found next to the notebook",
+        ),
+        (_md("Рисунок: ![схема](attachment:missing.png)"), "is not among the cell's attachments"),
+        (_md("Рисунок: ![схема](https://example.org/a.png)"), "is on the internet; decks must work offline"),
     ],
     ids=["empty-output-image", "missing-file", "missing-attachment", "online-image"],
 )
-def test_missing_image_names_the_notebook(tmp_path, cell):
+def test_a_bad_image_names_the_notebook_and_the_cell(tmp_path, cell, problem):
     path = tmp_path / "08_images.ipynb"
     path.write_text(json.dumps(_nb([_md("# T"), cell])), encoding="utf-8")
-    with pytest.raises(decks.DeckError, match=r"08_images.ipynb: cell 1: .*image"):
+    with pytest.raises(decks.DeckError, match=rf"08_images.ipynb: cell 1: .*{re.escape(problem)}"):
         decks.build([path], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
