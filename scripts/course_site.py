@@ -25,10 +25,8 @@ Why Jupyter Book 1 and not 2: Jupyter Book 2 (mystmd) downloads its site templat
 api.mystmd.org/GitHub at build time, which fails on a machine that reaches only package registries.
 """
 
-
 import argparse
 import copy
-import difflib
 import html
 import json
 import re
@@ -60,6 +58,8 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 LITERATURE_RE = re.compile(r"^##\s+Литература\s*$", re.M)
 HEADLINE_TAG = "headline"
+# The wall-time line older runs printed in their headline cell: the site shows the timestamps' time instead.
+RUNTIME_LINE = re.compile(r"время выполнения блокнота:", re.IGNORECASE)
 
 # Cell tags of the course -> myst-nb's tags for the web page.
 HIDE_TAGS = {
@@ -123,13 +123,16 @@ def wall_seconds(nb: dict) -> float | None:
 
 
 def headline_lines(nb: dict) -> list[str]:
-    """The non-empty lines printed (stdout) by the cells tagged ``headline``."""
+    """The non-empty lines printed (stdout) by the cells tagged ``headline`` (a wall-time line aside)."""
     lines = []
     for cell in nb["cells"]:
         if cell.get("cell_type") == "code" and HEADLINE_TAG in cell.get("metadata", {}).get("tags", []):
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "stream" and out.get("name") == "stdout":
-                    lines += [ln.strip() for ln in _text(out.get("text", "")).splitlines() if ln.strip()]
+                    text = _text(out.get("text", ""))
+                    lines += [
+                        ln.strip() for ln in text.splitlines() if ln.strip() and not RUNTIME_LINE.search(ln)
+                    ]
     return lines
 
 
@@ -207,7 +210,9 @@ def notebook_page(path: Path) -> NotebookPage:
         for out in cell.get("outputs", [])
         if WIDGET_MIME in out.get("data", {})
     ]
-    canvases = sum(any(state.get(m, {}).get("model_name") == "CanvasModel" for m in _tree(state, v)) for v in views)
+    canvases = sum(
+        any(state.get(m, {}).get("model_name") == "CanvasModel" for m in _tree(state, v)) for v in views
+    )
     return NotebookPage(
         path=path,
         title=title_of(nb, path.name),
@@ -314,14 +319,17 @@ def _year(plain: str) -> str | None:
 
 
 def same_work(a: str, b: str) -> bool:
-    """Whether two entries cite the same work: equal after :func:`_plain`, or the same first word
-    (the first author's surname) and year with nearly the same text (different punctuation, a DOI)."""
+    """Whether two entries cite the same work: equal after :func:`_plain`, or with the same first word (the
+    first author's surname) and year and nearly the same words (other punctuation, «et al.» for the full
+    author list, a DOI added): 80 % of the shorter entry's words of four letters or more are in the other."""
     pa, pb = _plain(a), _plain(b)
     if pa == pb:
         return True
     if not pa or not pb or pa.split()[0] != pb.split()[0] or _year(pa) != _year(pb):
         return False
-    return difflib.SequenceMatcher(None, pa, pb).ratio() >= 0.85
+    wa, wb = ({w for w in p.split() if len(w) >= 4 and not w.isdigit()} for p in (pa, pb))
+    shorter = min(wa, wb, key=len)
+    return bool(shorter) and len(wa & wb) >= 0.8 * len(shorter)
 
 
 def merge_references(pages: list[NotebookPage]) -> list[tuple[str, list[NotebookPage]]]:
@@ -334,7 +342,7 @@ def merge_references(pages: list[NotebookPage]) -> list[tuple[str, list[Notebook
         for entry in page.references:
             for i, (kept, cited_by) in enumerate(merged):
                 if same_work(kept, entry):
-                    best = entry if len(_plain(entry)) > len(_plain(kept)) else kept
+                    best = entry if len(entry) > len(kept) else kept
                     merged[i] = (best, cited_by + ([page] if page not in cited_by else []))
                     break
             else:
@@ -428,9 +436,10 @@ def widget_note(controls: list[str], canvas: bool) -> str:
     else:
         saved = "; ".join(html.escape(c) for c in controls)
         text = (
-            "Здесь в блокноте — интерактивный виджет: рисунок меняется, когда двигаешь ползунки. "
+            "Здесь в блокноте — интерактивный виджет: вывод перерисовывается "
+            "при каждом изменении его значений. "
             + (f"На странице — его вид при сохранении ({saved}). " if saved else "")
-            + "Ползункам нужно работающее ядро Python: откройте блокнот в JupyterLab (<code>make lab</code>)."
+            + "Виджету нужно работающее ядро Python: откройте блокнот в JupyterLab (<code>make lab</code>)."
         )
     return f'<p class="widget-static-note">{text}</p>'
 
@@ -471,11 +480,11 @@ def page_box(page: NotebookPage) -> str:
         f'<a href="{name}" download>Скачать блокнот</a> · '
         f'<a href="../student/{name}" download>версия для студентов (без решений)</a> · '
         f'<a href="../slides/{page.stem}.slides.html">слайды</a>. '
-        "Блокнот запускается из копии репозитория курса: ему нужен модуль <code>utils</code> из репозитория "
+        "Блокнот запускается в копии репозитория курса: ему нужен модуль <code>utils</code> "
         '(см. <a href="../install.html">установку</a>).',
     ]
     if page.widgets:
-        live = "Ползунки и холст для рисования" if page.canvases else "Ползунки"
+        live = "Интерактивные виджеты и холст для рисования" if page.canvases else "Интерактивные виджеты"
         parts.append(
             f"{live} на этой странице показаны в том виде, в каком их сохранил прогон: "
             "работают они только в JupyterLab, когда ядро запущено."
@@ -578,7 +587,9 @@ def run_jupyter_book(stage_dir: Path = STAGE) -> Path:
     """``jupyter-book build`` of the staged tree (no execution); returns the HTML folder."""
     exe = Path(sys.executable).with_name("jupyter-book")
     if not exe.exists():
-        raise SiteError("jupyter-book not found: install the site extra (make site does: pip install '.[site]')")
+        raise SiteError(
+            "jupyter-book not found: install the site extra (make site does: pip install '.[site]')"
+        )
     result = subprocess.run(
         [str(exe), "build", str(stage_dir), "--builder", "html", "--all"],
         capture_output=True,
@@ -659,7 +670,10 @@ def build(notebooks: list[Path] | None = None) -> Path:
             print(f"warning: {page.path.name}: no output from a cell tagged 'headline'", flush=True)
     html_dir = run_jupyter_book(stage(pages))
     out = assemble(pages, html_dir)
-    print(f"{out.relative_to(ROOT)}/index.html: {len(pages)} notebooks, {len(merge_references(pages))} works cited")
+    print(
+        f"{out.relative_to(ROOT)}/index.html: {len(pages)} notebooks, "
+        f"{len(merge_references(pages))} works cited"
+    )
     return out
 
 

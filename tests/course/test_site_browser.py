@@ -112,9 +112,11 @@ class Watched:
         )
         page.on(
             "request",
-            lambda req: None
-            if req.url.startswith((server, "data:", "blob:", "about:"))
-            else self.foreign.append(req.url),
+            lambda req: (
+                None
+                if req.url.startswith((server, "data:", "blob:", "about:"))
+                else self.foreign.append(req.url)
+            ),
         )
 
     def problems(self, where: str) -> list[str]:
@@ -135,7 +137,8 @@ async () => {
   imgs.forEach(img => { img.loading = 'eager'; });
   await Promise.all(imgs.map(img => img.complete ? null
     : new Promise(resolve => { img.onload = resolve; img.onerror = resolve; setTimeout(resolve, 10000); })));
-  const broken = imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 100));
+  const broken = imgs.filter(img => !(img.complete && img.naturalWidth > 0))
+                     .map(img => img.src.slice(0, 100));
   const maths = [...document.querySelectorAll('.math')];
   if (maths.length) {
     for (let i = 0; i < 100 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
@@ -205,7 +208,9 @@ def test_every_image_loads(reports):
             for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]
             for out in cell.get("outputs", [])
         )
-        assert r["images"] >= figures, f"{nb.name}: {figures} figures in the notebook, {r['images']} on its page"
+        assert r["images"] >= figures, (
+            f"{nb.name}: {figures} figures in the notebook, {r['images']} on its page"
+        )
 
 
 def test_every_formula_is_typeset(reports):
@@ -323,9 +328,10 @@ def _search(server: str, browser, query: str) -> list[str]:
     page = watched.page
     try:
         page.goto(f"{server}/search.html?q={query}", wait_until="load")
-        # Sphinx's searchtools: the results heading appears when the search starts, the pulse stops at its end.
+        # Sphinx's searchtools: the results heading appears as the search starts, the pulse stops at its end.
         page.wait_for_function(
-            "() => typeof Search !== 'undefined' && document.querySelector('#search-results h2') && Search._pulse_status === -1",
+            "() => typeof Search !== 'undefined' && document.querySelector('#search-results h2')"
+            " && Search._pulse_status === -1",
             timeout=30_000,
         )
         hrefs = page.evaluate(
