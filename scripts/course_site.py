@@ -63,7 +63,7 @@ RUNTIME_LINE = re.compile(r"время выполнения блокнота:", 
 
 # Cell tags of the course -> myst-nb's tags for the web page.
 HIDE_TAGS = {
-    "claims": "hide-cell",  # the asserts behind the text: collapsed, one click away
+    "claims": "hide-input",  # the asserts behind the text: their «✓ …» lines show, the code is collapsed
     "check": "hide-input",  # an exercise's self-check: its verdict shows, its code is collapsed
     "solution": "hide-input",  # an exercise's answer: collapsed until the reader opens it
     "plot-code": "hide-input",  # code that only draws: the figure shows, the code is collapsed
@@ -612,6 +612,7 @@ def assemble(pages: list[NotebookPage], html_dir: Path, out: Path = OUT, slides:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(html_dir, out)
+    translate_ui(out)
     es5 = install_mathjax()
     for part in MATHJAX_PARTS:  # served as _static/mathjax/ (mathjax_path in site/_config.yml)
         src, dest = es5 / part, out / "_static" / "mathjax" / part
@@ -647,6 +648,30 @@ def _deck_files_not_shipped(slides: Path):
         return skipped
 
     return ignore
+
+
+# English labels the theme and myst-nb write into every page, with no Russian translation of their own.
+UI_LABELS_RU = {
+    'aria-label="Toggle hidden content"': 'aria-label="Показать или скрыть"',
+    'title="Toggle primary sidebar"': 'title="Показать или скрыть оглавление"',
+    'title="Toggle secondary sidebar"': 'title="Показать или скрыть содержание страницы"',
+    'aria-label="Color mode"': 'aria-label="Цветовая схема"',
+    'data-bs-title="Color mode"': 'data-bs-title="Цветовая схема"',
+    "Back to top": "Наверх",
+    'aria-label="Search..."': 'aria-label="Поиск…"',
+    'placeholder="Search..."': 'placeholder="Поиск…"',
+}
+
+
+def translate_ui(html_dir: Path) -> None:
+    """Replace the theme's untranslated English labels (:data:`UI_LABELS_RU`) in every page."""
+    for page in html_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = text
+        for english, russian in UI_LABELS_RU.items():
+            new = new.replace(english, russian)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
 
 
 def _load_script(name: str):

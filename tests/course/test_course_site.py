@@ -243,7 +243,7 @@ def test_the_page_gets_a_box_under_its_title_and_collapsed_plumbing(tmp_path):
     ):
         assert link in first
     tags = [c["metadata"]["tags"] for c in out["cells"][1:]]
-    assert tags == [["claims", "hide-cell"], ["solution", "hide-input"], ["plot-code", "hide-input"], []]
+    assert tags == [["claims", "hide-input"], ["solution", "hide-input"], ["plot-code", "hide-input"], []]
     assert nb["cells"][1]["metadata"]["tags"] == ["claims"], "the notebook itself is not changed"
 
 

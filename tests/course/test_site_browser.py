@@ -7,7 +7,8 @@ do). The test checks:
 * every HTML page of the site (landing page, one per notebook, reference pages, glossary,
   bibliography, search, index) loads with no console error, no failed request and no request off this
   machine; every image has loaded; every formula is typeset by MathJax 3 (no raw TeX left, no TeX
-  error); no widget's text form («interactive(children=…») is left on a page;
+  error); no widget's text form («interactive(children=…») is left on a page; no English label of the
+  theme is left in the page's interface;
 * every link between the site's files resolves (HTTP 200), fragments aside;
 * the «next» buttons walk the whole course in the order of site/_toc.yml, and «previous» walks back;
 * the landing page's map has a row per notebook with its headline numbers;
@@ -42,6 +43,13 @@ SITE = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "site-screenshots"
 VIEWPORT = (1280, 800)
 SEARCH_TERM, SEARCH_FORM = "репараметризация", "репараметризации"
+# English labels of Sphinx, the theme, myst-nb and copybutton that a Russian page must not show (in its text
+# outside code and outputs, or in the labels, titles and placeholders of its controls).
+ENGLISH_UI = (
+    r"Show code|Hide code|Toggle|Back to top|Color mode|Search\.\.\.|Search the|Search this|Skip to|"
+    r"On this page|Contents|Print to PDF|Download|Fullscreen|Copy to clipboard|Copied|previous|next page|"
+    r"Edit this page|Last updated|Copyright|Navigation|Search Results|Searching"
+)
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("SITE_BROWSER_TEST") != "1", reason="browser test: run `make test-site`"
@@ -132,7 +140,7 @@ class Watched:
 
 # Waits for images and MathJax, then reports what is wrong on the page.
 PAGE_REPORT_JS = r"""
-async () => {
+async (englishUi) => {
   const imgs = [...document.querySelectorAll('img')];
   imgs.forEach(img => { img.loading = 'eager'; });
   await Promise.all(imgs.map(img => img.complete ? null
@@ -153,10 +161,18 @@ async () => {
   const text = clone.textContent;
   const raw = text.match(/\$[^$\n]{1,80}\$|\\\(|\\\[|\\begin\{/g) || [];
   const widgetText = text.match(/interactive\(children=|[HV]Box\(children=/g) || [];
+  const chrome = document.body.cloneNode(true);
+  const outside = 'pre, code, script, style, .math, mjx-container, .cell_input, .cell_output, .highlight';
+  chrome.querySelectorAll(outside).forEach(el => el.remove());
+  const named = ['aria-label', 'title', 'placeholder', 'data-bs-title'];
+  const labels = [...document.querySelectorAll('[aria-label], [title], [placeholder], [data-bs-title]')]
+    .map(el => named.map(a => el.getAttribute(a) || '').join(' '));
+  const ui = chrome.textContent + ' ' + labels.join(' ');
+  const english = [...new Set(ui.match(new RegExp(englishUi, 'g')) || [])];
   const links = [...document.querySelectorAll('a[href], link[href], script[src], img[src]')]
     .map(el => el.href || el.src);
   return {images: imgs.length, broken, maths: maths.length, untypeset, errors, raw, widgetText, links,
-          title: document.title};
+          english, title: document.title};
 }
 """
 
@@ -184,7 +200,7 @@ def reports(server, browser):
         watched = Watched(browser, server)
         try:
             watched.page.goto(f"{server}/{path}", wait_until="load")
-            report = watched.page.evaluate(PAGE_REPORT_JS)
+            report = watched.page.evaluate(PAGE_REPORT_JS, ENGLISH_UI)
             watched.page.wait_for_timeout(100)
             watched.page.screenshot(path=str(SHOTS / (path.replace("/", "_").removesuffix(".html") + ".png")))
             out[path] = (report, watched.problems(path))
@@ -227,6 +243,11 @@ def test_every_formula_is_typeset(reports):
 def test_no_widget_text_form_left(reports):
     left = [f"{p}: {r['widgetText']}" for p, (r, _) in reports.items() if r["widgetText"]]
     assert not left, "widget views shown as their Python repr:\n" + "\n".join(left)
+
+
+def test_pages_speak_russian(reports):
+    english = [f"{p}: {r['english']}" for p, (r, _) in reports.items() if r["english"]]
+    assert not english, "English interface labels on the pages:\n" + "\n".join(english)
 
 
 def test_every_local_link_resolves(reports, server):
