@@ -350,6 +350,14 @@ def merge_references(pages: list[NotebookPage]) -> list[tuple[str, list[Notebook
     return sorted(merged, key=lambda item: _plain(item[0]))
 
 
+BARE_URL = re.compile(r"(?<![<(\[])\bhttps?://[^\s<>()]+[^\s<>().,;:]")
+
+
+def linked(entry: str) -> str:
+    """An entry with its bare URLs (a DOI link, say) made clickable (markdown autolinks)."""
+    return BARE_URL.sub(lambda m: f"<{m.group()}>", entry)
+
+
 def bibliography_page(pages: list[NotebookPage]) -> str:
     merged = merge_references(pages)
     lines = [
@@ -363,7 +371,7 @@ def bibliography_page(pages: list[NotebookPage]) -> str:
         lines.append("Ни в одном блокноте пока нет раздела «Литература».")
     for entry, cited_by in merged:
         links = ", ".join(f"[{p.number}]({_doc_link(p)})" for p in cited_by)
-        lines.append(f"* {entry} — {'блокнот' if len(cited_by) == 1 else 'блокноты'} {links}")
+        lines.append(f"* {linked(entry)} — {'блокнот' if len(cited_by) == 1 else 'блокноты'} {links}")
     return "\n".join(lines) + "\n"
 
 

@@ -153,6 +153,14 @@ def test_the_same_work_is_listed_once_with_every_notebook_that_cites_it(tmp_path
     assert "блокноты [02](notebooks/02_a.ipynb), [05](notebooks/05_b.ipynb)" in page
 
 
+def test_bare_urls_become_links_and_markdown_links_stay():
+    assert site.linked("Science, 313. https://doi.org/10.1126/science.1127647.") == (
+        "Science, 313. <https://doi.org/10.1126/science.1127647>."
+    )
+    kept = "[arXiv:1312.6114](https://arxiv.org/abs/1312.6114), <https://example.org/x>"
+    assert site.linked(kept) == kept
+
+
 def test_same_work_needs_the_same_first_author_and_year():
     base = "Vincent P. et al. (2008). Extracting and composing robust features with denoising autoencoders."
     assert site.same_work(base, base.replace(" et al.", ", Larochelle H., Bengio Y., Manzagol P.-A."))

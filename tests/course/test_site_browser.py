@@ -14,8 +14,9 @@ do). The test checks:
 * the landing page's map has a row per notebook with its headline numbers;
 * each notebook page links its notebook (byte for byte the committed one), its student edition and its
   deck, and the deck opens (reveal.js and MathJax 2 from the site) without errors;
-* the search (Sphinx's index with Russian stemming) finds «репараметризация» — and another word form
-  of it — on the page of the notebook that uses the term most, and finds nothing for a made-up word.
+* the search (Sphinx's index with Russian stemming) finds «репараметризация» — and a word form of it
+  that no page contains — on the page of the notebook that uses the term most, and finds nothing for a
+  made-up word.
 
 Screenshots of every page go to build/site-screenshots/.
 """
@@ -42,7 +43,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "site-screenshots"
 VIEWPORT = (1280, 800)
-SEARCH_TERM, SEARCH_FORM = "репараметризация", "репараметризации"
+# The term, and a form of it that no page contains (found only through Russian stemming).
+SEARCH_TERM, SEARCH_FORM = "репараметризация", "репараметризацией"
 # English labels of Sphinx, the theme, myst-nb and copybutton that a Russian page must not show (in its text
 # outside code and outputs, or in the labels, titles and placeholders of its controls).
 ENGLISH_UI = (
@@ -316,6 +318,22 @@ def test_landing_page_maps_every_notebook(server, browser):
             assert " ".join(line.split()) in flat, f"{nb.name}: headline {line!r} not in its row"
 
 
+def test_bibliography_lists_every_cited_work_once(server, browser):
+    merged = course_site.merge_references([course_site.notebook_page(nb) for nb in NOTEBOOKS])
+    watched = Watched(browser, server)
+    try:
+        watched.page.goto(f"{server}/bibliography.html", wait_until="load")
+        items = watched.page.evaluate(
+            "() => [...document.querySelectorAll('article li, .bd-article li')].map(li => li.innerText)"
+        )
+        text = watched.page.evaluate("() => document.querySelector('article, .bd-article').innerText")
+    finally:
+        watched.close()
+    assert len(set(items)) == len(merged), f"{len(merged)} works cited, {len(set(items))} on the page"
+    if not merged:
+        assert "Ни в одном блокноте пока нет раздела «Литература»" in text
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_notebook_page_links_download_student_edition_and_deck(notebook, server, browser):
     watched = Watched(browser, server)
@@ -380,6 +398,10 @@ def _uses_most(stem: str) -> Path:
 
 @pytest.mark.parametrize("query", [SEARCH_TERM, SEARCH_FORM])
 def test_search_finds_a_russian_term_on_its_page(query, server, browser):
+    if query == SEARCH_FORM:
+        pages = [p for p in SITE.rglob("*.html") if "slides" not in p.parts]
+        verbatim = [p.name for p in pages if SEARCH_FORM in p.read_text(encoding="utf-8").lower()]
+        assert not verbatim, f"«{SEARCH_FORM}» is on {verbatim}: pick a form no page contains"
     expected = f"notebooks/{_uses_most('репараметризац').stem}.html"
     found = _search(server, browser, query)
     assert expected in found, f"search «{query}» found {found}, not {expected}"
