@@ -64,8 +64,8 @@ RUNTIME_LINE = re.compile(r"время выполнения блокнота:", 
 # Cell tags of the course -> myst-nb's tags for the web page.
 HIDE_TAGS = {
     "claims": "hide-input",  # the asserts behind the text: their «✓ …» lines show, the code is collapsed
-    "check": "hide-input",  # an exercise's self-check: its verdict shows, its code is collapsed
-    "solution": "hide-input",  # an exercise's answer: collapsed until the reader opens it
+    "check": "hide-cell",  # an exercise's self-check: its verdict can name the answer, so all collapsed
+    "solution": "hide-cell",  # an exercise's answer, code and output: collapsed until the reader opens it
     "plot-code": "hide-input",  # code that only draws: the figure shows, the code is collapsed
 }
 

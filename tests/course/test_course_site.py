@@ -236,6 +236,7 @@ def test_the_page_gets_a_box_under_its_title_and_collapsed_plumbing(tmp_path):
         md("# 07. Т\n\nВступление."),
         code("assert x", tags=["claims"]),
         code("answer = 1", tags=["solution"]),
+        code("check(answer)", tags=["check"]),
         code("plt.plot()", tags=["plot-code"]),
         code("print(1)"),
     )
@@ -251,7 +252,13 @@ def test_the_page_gets_a_box_under_its_title_and_collapsed_plumbing(tmp_path):
     ):
         assert link in first
     tags = [c["metadata"]["tags"] for c in out["cells"][1:]]
-    assert tags == [["claims", "hide-input"], ["solution", "hide-input"], ["plot-code", "hide-input"], []]
+    assert tags == [
+        ["claims", "hide-input"],
+        ["solution", "hide-cell"],
+        ["check", "hide-cell"],
+        ["plot-code", "hide-input"],
+        [],
+    ]
     assert nb["cells"][1]["metadata"]["tags"] == ["claims"], "the notebook itself is not changed"
 
 
