@@ -626,7 +626,8 @@ def assemble(pages: list[NotebookPage], html_dir: Path, out: Path = OUT, slides:
         src, dest = es5 / part, out / "_static" / "mathjax" / part
         dest.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest)
-    student = _load_script("student")
+    import student  # scripts/student.py, beside this script
+
     for page in pages:
         shutil.copyfile(page.path, out / "notebooks" / page.path.name)
         student.write_student_edition(page.path, out / "student")
@@ -680,15 +681,6 @@ def translate_ui(html_dir: Path) -> None:
             new = new.replace(english, russian)
         if new != text:
             page.write_text(new, encoding="utf-8")
-
-
-def _load_script(name: str):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"course_{name}", ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def build(notebooks: list[Path] | None = None) -> Path:

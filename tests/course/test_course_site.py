@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/conftest.py, wherever this file lives
-from conftest import load_script  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[2]
-site = load_script("course_site")
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]  # the course scripts; tests/test_glossary.py
+import course_site as site  # noqa: E402
+
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
 
 

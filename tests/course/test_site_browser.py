@@ -36,10 +36,15 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/conftest.py, wherever this file lives
-from conftest import chromium_context, load_script  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]  # the course scripts; tests/conftest.py
+import course_site  # noqa: E402
+
+try:  # the browser helpers: tests/course/browser.py where it exists, else tests/conftest.py
+    from browser import chromium_context  # noqa: E402
+except ImportError:
+    from conftest import chromium_context  # noqa: E402
+
 SITE = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "site-screenshots"
 VIEWPORT = (1280, 800)
@@ -57,7 +62,6 @@ pytestmark = pytest.mark.skipif(
     os.environ.get("SITE_BROWSER_TEST") != "1", reason="browser test: run `make test-site`"
 )
 
-course_site = load_script("course_site")
 NOTEBOOKS = course_site.course_notebooks()
 
 
