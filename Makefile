@@ -11,6 +11,8 @@
 #   make test-student run every student edition to the end with nbclient (quick, no browser)
 #   make test-lab     student editions in JupyterLab, headless Chromium: Run All, exercises, widgets, canvas, RISE
 #   make slide-metadata  give notebook cells that lack one a slideshow slide type
+#   make site         the course website from the committed notebooks into build/site/ (Jupyter Book 1, offline)
+#   make test-site    open every page of the site in headless Chromium and check it
 # Datasets are read from $AE_COURSE_DATA (default: data/); see data/README.md.
 
 PYTHON ?= python3
@@ -18,15 +20,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SLIDES_STAMP := $(VENV)/.installed-slides
+SITE_STAMP := $(VENV)/.installed-site
 LINT_STAMP := $(VENV)/.installed-lint
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 CELL_TIMEOUT ?= 1800
 
 .PHONY: help venv test unit notebooks run lab bench seeds lint lint-tools data clean index slides test-slides \
-	student slide-metadata test-lab test-student
+	student slide-metadata test-lab test-student site test-site
 
 help:
-	@sed -n '2,15p' Makefile
+	@sed -n '2,16p' Makefile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -95,6 +98,17 @@ slides: $(STAMP)
 test-slides: $(SLIDES_STAMP) slides
 	SLIDES_BROWSER_TEST=1 $(BIN)/python -m pytest tests/course/test_slides_browser.py -v --durations=0
 
+$(SITE_STAMP): pyproject.toml $(SLIDES_STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,slides,site]"
+	touch $(SITE_STAMP)
+
+# The site ships the decks of the same commit, so it builds them first; nothing is executed.
+site: $(SITE_STAMP) slides
+	$(BIN)/python scripts/course_site.py $(NOTEBOOKS)
+
+test-site: $(SITE_STAMP) site
+	SITE_BROWSER_TEST=1 $(BIN)/python -m pytest tests/course/test_site_browser.py -v --durations=0
+
 # Every student edition is run whole in the browser: allow LAB_NOTEBOOK_TIMEOUT seconds per notebook.
 # LAB_ARGS picks tests, e.g. make test-lab LAB_ARGS='-k "harness or 03_"'.
 LAB_NOTEBOOK_TIMEOUT ?= 1200
@@ -116,4 +130,4 @@ slide-metadata: $(STAMP)
 	$(BIN)/python scripts/slide_types.py $(NOTEBOOKS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache slides student
+	rm -rf $(VENV) .pytest_cache .ruff_cache slides student build

@@ -258,7 +258,7 @@ def main() -> None:
             print(f"  {label:32s}{value:8.0f} {value / fit_wall:4.0%}")
         print(f"  {'total (profiled)':32s}{fit_wall:8.0f}")
 
-    print("\nSummary (copy into the README):")
+    print("\nSummary (copy into site/benchmark.md):")
     print("```")
     timer = "CPU time of the process" if threads == 1 else "wall-clock time"
     print(f"torch {torch.__version__}, {threads} threads, best of {args.repeats} rounds, {timer}")

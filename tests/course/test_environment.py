@@ -14,7 +14,8 @@ def _name(requirement: str) -> str:
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip_names = {_name(r) for r in meta["dependencies"] + meta["optional-dependencies"]["dev"]}
+    extras = meta["optional-dependencies"]
+    pip_names = {_name(r) for r in meta["dependencies"] + extras["dev"] + extras["site"]}
     conda_names = set()
     text = (ROOT / "environment.yml").read_text()
     for line in text.split("dependencies:", 1)[1].splitlines():

@@ -1,5 +1,5 @@
 """The GitHub Actions workflow: the make targets of .ci/run, the oldest supported PyTorch tested, pinned
-actions, actionlint and zizmor clean."""
+actions, the Pages job's narrow rights, actionlint and zizmor clean."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 CI_RUN = ROOT / ".ci" / "run"
 MAKEFILE = ROOT / "Makefile"
 PYPROJECT = ROOT / "pyproject.toml"
-MAIN_JOB = "notebooks"  # runs what .ci/run runs
-OLDEST_JOB = "oldest-torch"  # the unit tests and notebook 01 on the oldest PyTorch pyproject.toml allows
 
 # Targets only the workflow runs: a runner starts bare, while .ci/run has its datasets beside the repo
 # and `make test` builds the venv itself.
 WORKFLOW_SETUP_TARGETS = {"venv", "lint-tools", "data"}
+# The job that runs .ci/run's targets, and the job that publishes the course site (on pushes to main only).
+MAIN_JOB, PAGES_JOB = "notebooks", "pages"
+OLDEST_JOB = "oldest-torch"  # the unit tests and notebook 01 on the oldest PyTorch pyproject.toml allows
+PAGES_ACTIONS = ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages")
 
 MAKE_CALL = re.compile(r"(?:^|&&|\|\||;)\s*make\s+([A-Za-z][\w.-]*)")
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
@@ -61,21 +63,32 @@ def workflow_targets(text: str) -> list[str]:
     return [t for line in _run_scripts(text) for t in _commands(line)]
 
 
-def jobs(workflow: str) -> dict[str, str]:
-    """The text of each job of the workflow, by its id."""
-    body = workflow.split("\njobs:\n", 1)[1]
-    parts = re.split(r"^  ([\w-]+):\n", body, flags=re.M)
-    return dict(zip(parts[1::2], parts[2::2], strict=True))
+def jobs(text: str) -> dict[str, str]:
+    """Each job's block of the workflow (the lines under its two-space-indented key in ``jobs:``)."""
+    body = text.split("\njobs:\n", 1)[1] if "\njobs:\n" in text else ""
+    found, name = {}, None
+    for line in body.splitlines(keepends=True):
+        m = re.match(r"^  ([\w-]+):\s*$", line)
+        if m:
+            name = m.group(1)
+            found[name] = ""
+        elif name is not None and (line.startswith("    ") or not line.strip()):
+            found[name] += line
+        elif line.strip() and not line.startswith(" "):
+            name = None  # a top-level key after jobs
+    return found
 
 
 def compare_targets(ci_run: str, workflow: str) -> list[str]:
-    """Differences between .ci/run's targets and the main job's (empty when they call the same, in order)."""
+    """Differences between .ci/run's targets and the main job's (empty when they call the same targets in
+    the same order). A workflow without jobs is compared whole."""
     ours = ci_run_targets(ci_run)
-    theirs = [t for t in workflow_targets(jobs(workflow)[MAIN_JOB]) if t not in WORKFLOW_SETUP_TARGETS]
+    main = jobs(workflow).get(MAIN_JOB, workflow)
+    theirs = [t for t in workflow_targets(main) if t not in WORKFLOW_SETUP_TARGETS]
     if ours == theirs:
         return []
     setup = sorted(WORKFLOW_SETUP_TARGETS)
-    return [f".ci/run calls make {ours}; the {MAIN_JOB} job, set-up {setup} aside, calls make {theirs}"]
+    return [f".ci/run calls make {ours}; the workflow, set-up {setup} aside, calls make {theirs}"]
 
 
 def test_parsers_read_inline_and_block_run_steps():
@@ -99,18 +112,15 @@ def test_comparison_fails_when_the_two_drift():
     ci_run = CI_RUN.read_text()
     workflow = WORKFLOW.read_text()
     assert compare_targets(ci_run + "make bench\n", workflow), "a target only .ci/run calls"
-    extra = workflow.replace("run: make test-lab\n", "run: make test-lab && make bench\n")
-    assert extra != workflow and compare_targets(ci_run, extra), "a target only the workflow calls"
-    other_job = workflow + "\n  later:\n    steps:\n      - run: make bench\n"
-    assert not compare_targets(ci_run, other_job), "only the main job is compared with .ci/run"
+    main_end = workflow.index(f"\n  {OLDEST_JOB}:\n")  # the job after the main one
+    drifted = workflow[:main_end] + "\n      - run: make bench\n" + workflow[main_end:]
+    assert compare_targets(ci_run, drifted), "a target only the workflow's main job calls"
 
 
-def test_jobs_are_split_by_id():
-    text = (
-        "on: push\njobs:\n  a:\n    steps:\n      - run: make x\n\n  b-c:\n    steps:\n      - run: make y\n"
-    )
-    assert {k: workflow_targets(v) for k, v in jobs(text).items()} == {"a": ["x"], "b-c": ["y"]}
-    assert set(jobs(WORKFLOW.read_text())) == {MAIN_JOB, OLDEST_JOB}
+def test_jobs_are_split_by_their_keys():
+    text = "on: push\njobs:\n  a:\n    steps:\n      - run: make x\n\n  b:\n    steps:\n      - run: make y\n"
+    assert {name: workflow_targets(block) for name, block in jobs(text).items()} == {"a": ["x"], "b": ["y"]}
+    assert set(jobs(WORKFLOW.read_text())) == {MAIN_JOB, OLDEST_JOB, PAGES_JOB}
 
 
 def test_workflow_runs_the_same_make_targets_as_ci_run():
@@ -171,15 +181,46 @@ def test_actions_are_pinned_by_commit_sha():
     assert not loose, f"pin these by full commit SHA with a `# vX.Y.Z` comment: {loose}"
 
 
+def _permissions(block: str, indent: str) -> dict[str, str]:
+    """``{scope: access}`` of the ``permissions:`` mapping at ``indent`` in ``block`` (comments dropped)."""
+    m = re.search(rf"^{indent}permissions:\n((?:{indent}  [\w-]+: \w+.*\n)+)", block, flags=re.M)
+    if not m:
+        return {}
+    pairs = (line.split("#", 1)[0].strip().split(": ") for line in m.group(1).splitlines())
+    return {scope: access for scope, access in pairs}
+
+
 def test_read_only_token_and_a_timeout():
     text = WORKFLOW.read_text()
     assert re.search(r"^permissions:\n  contents: read\n(?!  )", text, flags=re.M), (
         "the workflow should grant the token `contents: read` and nothing else"
     )
-    assert text.count("permissions:") == 1, "no job should widen the permissions"
-    jobs = re.findall(r"^  ([\w-]+):\n", text.split("\njobs:\n", 1)[1], flags=re.M)
+    widened = [name for name, block in jobs(text).items() if "permissions:" in block and name != PAGES_JOB]
+    assert not widened, f"only the {PAGES_JOB} job may set its own permissions: {widened}"
+    assert text.count("permissions:") == 2, "the workflow's permissions and the Pages job's, nothing else"
+    found = list(jobs(text))
     timeouts = re.findall(r"^    timeout-minutes: \d+$", text, flags=re.M)
-    assert jobs and len(timeouts) == len(jobs), f"every job needs timeout-minutes: {jobs}"
+    assert found and len(timeouts) == len(found), f"every job needs timeout-minutes: {found}"
+
+
+def test_pages_job_builds_the_site_and_deploys_it_from_main_only():
+    """The site is published from pushes to main, after the tests, by a job that alone may write to Pages."""
+    block = jobs(WORKFLOW.read_text()).get(PAGES_JOB)
+    assert block, f"no `{PAGES_JOB}` job in the workflow"
+    assert _permissions(block, "    ") == {"contents": "read", "pages": "write", "id-token": "write"}, (
+        "the Pages job needs exactly contents: read, pages: write, id-token: write"
+    )
+    condition = re.search(r"^    if: (.+)$", block, flags=re.M)
+    assert condition and "github.event_name == 'push'" in condition.group(1), "deploy on pushes only"
+    assert "github.ref == 'refs/heads/main'" in condition.group(1), "deploy from main only"
+    assert re.search(rf"^    needs: {MAIN_JOB}$", block, flags=re.M), (
+        f"publish only what the {MAIN_JOB} job tested"
+    )
+    assert [t for t in workflow_targets(block) if t not in WORKFLOW_SETUP_TARGETS] == ["site"]
+    uses = re.findall(r"uses:\s*([\w./-]+)@", block)
+    assert [u for u in uses if u in PAGES_ACTIONS] == list(PAGES_ACTIONS), f"Pages actions in order: {uses}"
+    assert re.search(r"upload-pages-artifact@.*\n\s+with:\n\s+path: build/site\n", block), "upload build/site"
+    assert re.search(r"^    environment:\n      name: github-pages\n", block, flags=re.M)
 
 
 def _tool(name: str) -> str | None:
