@@ -35,9 +35,11 @@ import subprocess
 import sys
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from course_index import CourseIndexError, headline_lines, wall_seconds
+from notebook_json import NotebookError, course_notebooks, read_notebook, source_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -57,9 +59,6 @@ DECK_LIST_MARK = "<!-- deck-list -->"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 LITERATURE_RE = re.compile(r"^##\s+Литература\s*$", re.M)
-HEADLINE_TAG = "headline"
-# The wall-time line older runs printed in their headline cell: the site shows the timestamps' time instead.
-RUNTIME_LINE = re.compile(r"время выполнения блокнота:", re.IGNORECASE)
 
 # Cell tags of the course -> myst-nb's tags for the web page.
 HIDE_TAGS = {
@@ -77,63 +76,14 @@ class SiteError(RuntimeError):
 # ------------------------------------------------------------------------------------ notebooks
 
 
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _text(value) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def read_notebook(path: Path) -> dict:
-    try:
-        nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise SiteError(f"{path}: cannot read the notebook ({err})") from err
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise SiteError(f"{path}: not a Jupyter notebook (no 'cells' list)")
-    return nb
-
-
 def title_of(nb: dict, name: str = "notebook") -> str:
     """The text of the notebook's first ``# `` heading."""
     for cell in nb["cells"]:
         if cell.get("cell_type") == "markdown":
-            m = re.search(r"^#\s+(.+?)\s*#*\s*$", _source(cell), flags=re.M)
+            m = re.search(r"^#\s+(.+?)\s*#*\s*$", source_of(cell), flags=re.M)
             if m:
                 return m.group(1)
     raise SiteError(f"{name}: no '# ' title heading in any markdown cell")
-
-
-def _timestamp(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def wall_seconds(nb: dict) -> float | None:
-    """Seconds from the first code cell's start to the last code cell's reply (nbclient's timestamps)."""
-    code = [c for c in nb["cells"] if c.get("cell_type") == "code"]
-    if not code:
-        return None
-    first = code[0].get("metadata", {}).get("execution", {}).get("iopub.execute_input")
-    last = code[-1].get("metadata", {}).get("execution", {}).get("shell.execute_reply")
-    if not first or not last:
-        return None
-    return (_timestamp(last) - _timestamp(first)).total_seconds()
-
-
-def headline_lines(nb: dict) -> list[str]:
-    """The non-empty lines printed (stdout) by the cells tagged ``headline`` (a wall-time line aside)."""
-    lines = []
-    for cell in nb["cells"]:
-        if cell.get("cell_type") == "code" and HEADLINE_TAG in cell.get("metadata", {}).get("tags", []):
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "stream" and out.get("name") == "stdout":
-                    text = _text(out.get("text", ""))
-                    lines += [
-                        ln.strip() for ln in text.splitlines() if ln.strip() and not RUNTIME_LINE.search(ln)
-                    ]
-    return lines
 
 
 def references(nb: dict) -> list[str]:
@@ -146,7 +96,7 @@ def references(nb: dict) -> list[str]:
     for cell in nb["cells"]:
         if cell.get("cell_type") != "markdown":
             continue
-        for line in _source(cell).splitlines():
+        for line in source_of(cell).splitlines():
             if LITERATURE_RE.match(line):
                 inside, collected = True, []
                 continue
@@ -200,9 +150,20 @@ class NotebookPage:
 
 
 def notebook_page(path: Path) -> NotebookPage:
-    """Read what the site needs from a committed notebook (see the module docstring)."""
+    """Read what the site needs from a committed notebook (see the module docstring).
+
+    The run time and the headline lines are read as the README index reads them
+    (:func:`course_index.wall_seconds`, :func:`course_index.headline_lines`).
+    """
     path = Path(path)
-    nb = read_notebook(path)
+    try:
+        nb = read_notebook(path)
+    except NotebookError as err:
+        raise SiteError(str(err)) from err
+    try:
+        seconds = wall_seconds(nb, path.name)
+    except CourseIndexError:  # not run with `make run`: the page says «—» (the README index refuses it)
+        seconds = None
     state = _widget_state(nb)
     views = [
         out["data"][WIDGET_MIME].get("model_id")
@@ -216,16 +177,12 @@ def notebook_page(path: Path) -> NotebookPage:
     return NotebookPage(
         path=path,
         title=title_of(nb, path.name),
-        seconds=wall_seconds(nb),
+        seconds=seconds,
         headlines=headline_lines(nb),
         references=references(nb),
         widgets=len(views),
         canvases=canvases,
     )
-
-
-def course_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    return sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
 
 
 # ------------------------------------------------------------------------------------- formatting
@@ -506,7 +463,7 @@ def site_notebook(nb: dict, page: NotebookPage) -> dict:
     nb = static_widgets(nb)
     for cell in nb["cells"]:
         if cell.get("cell_type") == "markdown":
-            src = _source(cell)
+            src = source_of(cell)
             m = re.search(r"^#\s+.+$", src, flags=re.M)
             if m:
                 cell["source"] = f"{src[: m.end()]}\n\n{page_box(page)}\n{src[m.end() :]}"
@@ -524,7 +481,7 @@ def local_images(nb: dict) -> list[str]:
     refs = []
     for cell in nb["cells"]:
         if cell.get("cell_type") == "markdown":
-            src = _source(cell)
+            src = source_of(cell)
             found = re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", src) + re.findall(
                 r"<img[^>]*\ssrc=[\"']([^\"']+)", src
             )

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]  # the course scripts; tests/test_glossary.py
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests" / "course")]  # scripts; test_glossary.py
 import course_site as site  # noqa: E402
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
@@ -78,6 +78,7 @@ def test_title_time_and_headlines_come_from_the_notebook(tmp_path):
     assert site.format_duration(page.seconds) == "2.5 мин"
     assert site.format_duration(18.4) == "18 с"
     assert site.format_duration(None) == "—"
+    assert page.headlines == site.headline_lines(site.read_notebook(tmp_path / "07_test_topic.ipynb"))
 
 
 def test_a_notebook_without_a_title_or_timestamps(tmp_path):
