@@ -23,14 +23,11 @@ Screenshots of every page go to build/site-screenshots/.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import sys
-import threading
 import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
@@ -39,11 +36,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]  # the course scripts; tests/conftest.py
 import course_site  # noqa: E402
-
-try:  # the browser helpers: tests/course/browser.py where it exists, else tests/conftest.py
-    from browser import chromium_context  # noqa: E402
-except ImportError:
-    from conftest import chromium_context  # noqa: E402
+from browser import chromium_context, static_server  # noqa: E402
 
 SITE = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "site-screenshots"
@@ -89,20 +82,11 @@ def toc_order() -> list[str]:
     return order
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     assert (SITE / "index.html").is_file(), "no build/site/index.html: run `make site` first"
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(SITE)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with static_server(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -14,19 +14,16 @@ split the slide) is quick. Screenshots of the title slide and of a figure slide 
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import struct
-import threading
 import warnings
 import zlib
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import decks as deck_builder
 import pytest
-from browser import chromium_context
+from browser import chromium_context, static_server
 from deck_vendor import install_vendor
 from notebook_json import ROOT, course_notebooks, read_notebook
 from slide_types import apply_metadata
@@ -118,20 +115,10 @@ def decks(selftest_notebook) -> list[tuple[str, Path]]:
     return found + [(f"selftest/{selftest_notebook.stem}.slides.html", selftest_notebook)]
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    handler = functools.partial(_QuietHandler, directory=str(SLIDES))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with static_server(SLIDES) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
