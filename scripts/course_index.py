@@ -1,8 +1,10 @@
 """Write the README's course index from the notebooks' committed outputs.
 
 For every notebooks/NN_*.ipynb it reads: the one-line English summary in the notebook
-metadata (``metadata.course.summary``), the wall time the last cell printed
-(«время выполнения блокнота: N с»), and the printed lines of cells tagged ``headline``.
+metadata (``metadata.course.summary``), the wall time of the committed run, and the printed lines
+of cells tagged ``headline``. The wall time is the span of the execution timestamps that nbclient
+records in each code cell (from the first cell's start to the last cell's reply); a notebook whose
+last cell prints «время выполнения блокнота: N с» gives that number instead.
 The table goes between the ``<!-- course-index -->`` markers in README.md.
 
     python scripts/course_index.py          # rewrite README.md
@@ -15,6 +17,7 @@ import argparse
 import json
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +35,20 @@ def _stdout(cell) -> str:
     )
 
 
+def _timestamp(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def recorded_seconds(code_cells: list) -> float | None:
+    """Seconds from the first code cell's start to the last one's reply, per nbclient's timestamps."""
+    times = [c.get("metadata", {}).get("execution", {}) for c in code_cells]
+    if not times or any("iopub.execute_input" not in t or "shell.execute_reply" not in t for t in times):
+        return None
+    start = min(_timestamp(t["iopub.execute_input"]) for t in times)
+    end = max(_timestamp(t["shell.execute_reply"]) for t in times)
+    return (end - start).total_seconds()
+
+
 def notebook_row(path: Path) -> str:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -42,9 +59,13 @@ def notebook_row(path: Path) -> str:
         raise CourseIndexError(f"{path.name}: metadata.course.summary is missing")
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     match = RUNTIME.search(_stdout(code[-1])) if code else None
-    if not match:
-        raise CourseIndexError(f"{path.name}: the last cell has not printed its wall time (run `make run`)")
-    seconds = int(match.group(1))
+    recorded = recorded_seconds(code)
+    if not match and recorded is None:
+        raise CourseIndexError(
+            f"{path.name}: no execution timestamps in its code cells and no printed wall time "
+            "(run `make run`)"
+        )
+    seconds = int(match.group(1)) if match else round(recorded)
     runtime = f"{seconds} s" if seconds < 90 else f"{seconds / 60:.1f} min"
     headlines = []
     for cell in code:

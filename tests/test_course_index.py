@@ -38,3 +38,26 @@ def test_missing_headline_is_named(tmp_path: Path):
     (tmp_path / "08_x.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     with pytest.raises(ValueError, match="08_x.ipynb: no output from a cell tagged 'headline'"):
         course_index.build_table(tmp_path)
+
+
+def _timed_cell(start: str, end: str, text: str = "", tags=()) -> dict:
+    execution = {"iopub.execute_input": start, "shell.execute_reply": end}
+    outputs = [{"output_type": "stream", "text": text}] if text else []
+    return {"cell_type": "code", "metadata": {"execution": execution, "tags": list(tags)}, "outputs": outputs}
+
+
+def test_run_time_comes_from_the_execution_timestamps(tmp_path: Path):
+    nb = {
+        "metadata": {"course": {"summary": "x"}},
+        "cells": [
+            _timed_cell("2026-01-01T10:00:00.000Z", "2026-01-01T10:00:05.000Z"),
+            _timed_cell("2026-01-01T10:00:05.100Z", "2026-01-01T10:01:40.600Z", "число 1\n", ["headline"]),
+        ],
+    }
+    (tmp_path / "09_x.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    # 100.6 s from the first cell's start to the last cell's reply
+    assert "| 1.7 min | число 1 |" in course_index.build_table(tmp_path)
+    nb["cells"][0]["metadata"] = {}  # a cell that was never run: no time to report
+    (tmp_path / "09_x.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(ValueError, match="09_x.ipynb: no execution timestamps"):
+        course_index.build_table(tmp_path)
