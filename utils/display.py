@@ -95,14 +95,14 @@ def _members_source(cls, only) -> str:
 
 
 def format_int(n: int) -> str:
-    """``n`` with its thousands set apart by spaces, as Russian text writes them: 60 000 (notebook 01)."""
+    """``n`` with its thousands set apart by spaces, as Russian text writes them: 60 000 (notebook 02)."""
     if isinstance(n, bool) or not isinstance(n, int):
         raise ValueError(f"n must be an integer, got {n!r}")
     return f"{n:,}".replace(",", " ")
 
 
 def n_epochs(n: int) -> str:
-    """``n`` and the Russian word for epochs in its form: 1 эпоха, 24 эпохи, 5 эпох (notebook 01)."""
+    """``n`` and the Russian word for epochs in its form: 1 эпоха, 24 эпохи, 5 эпох (notebook 02)."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"n must be a non-negative integer, got {n!r}")
     if n % 10 == 1 and n % 100 != 11:
