@@ -61,6 +61,23 @@ def test_docstrings_can_be_left_out_for_a_slide(shown):
         show_source(VAE, only="encod")
 
 
+def test_a_long_function_is_listed_in_parts(shown):
+    show_source(fit, docstrings=False)
+    whole = shown[-1].removeprefix("```python\n").removesuffix("```").splitlines()
+    cut = next(i for i, line in enumerate(whole) if line.strip() == "try:")
+    show_source(fit, docstrings=False, lines=(1, cut))
+    show_source(fit, docstrings=False, lines=(cut + 1, len(whole)))
+    head, tail = (s.removeprefix("```python\n").removesuffix("```").splitlines() for s in shown[-2:])
+    assert head[0] == "def fit(" and head[-1] == "# …" and tail[0] == "# …" and tail[1].strip() == "try:"
+    assert head[:-1] + tail[1:] == whole  # the two parts are the whole listing, in order
+    with pytest.raises(ValueError, match="lines must be a pair"):
+        show_source(fit, lines=5)
+    with pytest.raises(ValueError, match=r"lines must satisfy 1 <= first <= last <= \d+ \(the listing's"):
+        show_source(fit, docstrings=False, lines=(10, len(whole) + 1))
+    with pytest.raises(ValueError, match="lines must satisfy"):
+        show_source(fit, lines=(3, 2))
+
+
 def test_russian_numbers_and_epochs():
     assert format_int(1_082_670) == "1 082 670" and format_int(60) == "60"
     assert [n_epochs(n) for n in (1, 3, 5, 11, 21, 24, 112)] == [

@@ -249,8 +249,9 @@ def _load(name: str, split: str, root, download: bool, verify: bool):
 def load_mnist(split: str = "train", root=None, *, download: bool = True, verify: bool = True):
     """MNIST ``split`` ('train' or 'test') as ``(images N×1×28×28 in [0, 1], labels N)``.
 
-    Introduced in notebook 01. Files are downloaded if missing and ``download`` is true;
-    with ``verify`` the official MD5 of the raw files is checked.
+    Called by ``utils.setup`` in every notebook; first called by name in notebook 03. Files are
+    downloaded if missing and ``download`` is true; with ``verify`` the official MD5 of the raw files
+    is checked.
     """
     return _load("MNIST", split, root, download, verify)
 

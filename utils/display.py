@@ -13,7 +13,13 @@ from IPython.display import Markdown, display
 __all__ = ["format_int", "n_epochs", "show_source", "table"]
 
 
-def show_source(obj, *, only: str | Sequence[str] | None = None, docstrings: bool = True) -> None:
+def show_source(
+    obj,
+    *,
+    only: str | Sequence[str] | None = None,
+    docstrings: bool = True,
+    lines: tuple[int, int] | None = None,
+) -> None:
     """Display the source of a class or function from :mod:`utils` as highlighted code (notebook 01).
 
     Notebooks use it so the model a lesson teaches is read in the notebook, while the
@@ -22,12 +28,32 @@ def show_source(obj, *, only: str | Sequence[str] | None = None, docstrings: boo
     ``@validate_args(_vae_args)``), so it shows the idea. ``only`` names members of a class
     (e.g. ``only=("encode", "forward")``): the listing is then the class line and those
     members, so a long class can be read (and projected) in parts. ``docstrings=False``
-    leaves the docstrings out, e.g. for a listing that must fit a slide.
+    leaves the docstrings out, e.g. for a listing that must fit a slide. ``lines=(first, last)``
+    shows only those lines of the listing (1-based, both included), with «# …» where lines are
+    left out, so a long function can be read in parts that each fit a slide.
     """
     if not (inspect.isclass(obj) or inspect.isfunction(obj)):
         raise ValueError(f"obj must be a class or a function, got {type(obj).__name__}")
     source = inspect.getsource(obj) if only is None else _members_source(obj, only)
-    display(Markdown(f"```python\n{_readable(source, docstrings)}```"))
+    text = _readable(source, docstrings)
+    if lines is not None:
+        text = _line_range(text, lines)
+    display(Markdown(f"```python\n{text}```"))
+
+
+def _line_range(text: str, lines) -> str:
+    """Lines ``first``..``last`` (1-based, inclusive) of ``text``, with «# …» for the lines left out."""
+    listing = text.splitlines()
+    pair = isinstance(lines, (tuple, list)) and len(lines) == 2
+    if not pair or not all(isinstance(n, int) and not isinstance(n, bool) for n in lines):
+        raise ValueError(f"lines must be a pair (first, last) of line numbers, got {lines!r}")
+    first, last = lines
+    if not 1 <= first <= last <= len(listing):
+        raise ValueError(
+            f"lines must satisfy 1 <= first <= last <= {len(listing)} (the listing's length), got {lines!r}"
+        )
+    part = listing[first - 1 : last]
+    return "\n".join((["# …"] if first > 1 else []) + part + (["# …"] if last < len(listing) else [])) + "\n"
 
 
 def _readable(source: str, docstrings: bool) -> str:
@@ -69,14 +95,14 @@ def _members_source(cls, only) -> str:
 
 
 def format_int(n: int) -> str:
-    """``n`` with its thousands set apart by spaces, as Russian text writes them: 60 000 (notebook 01)."""
+    """``n`` with its thousands set apart by spaces, as Russian text writes them: 60 000 (notebook 02)."""
     if isinstance(n, bool) or not isinstance(n, int):
         raise ValueError(f"n must be an integer, got {n!r}")
     return f"{n:,}".replace(",", " ")
 
 
 def n_epochs(n: int) -> str:
-    """``n`` and the Russian word for epochs in its form: 1 эпоха, 24 эпохи, 5 эпох (notebook 01)."""
+    """``n`` and the Russian word for epochs in its form: 1 эпоха, 24 эпохи, 5 эпох (notebook 02)."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"n must be a non-negative integer, got {n!r}")
     if n % 10 == 1 and n % 100 != 11:

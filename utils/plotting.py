@@ -75,7 +75,7 @@ def show_images(
         if i < n:
             ax.imshow(arr[i], cmap="gray", vmin=0, vmax=1)
             if titles is not None:
-                ax.set_title(titles[i], fontsize=8)
+                ax.set_title(titles[i], fontsize=9)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -126,7 +126,7 @@ def show_rows(
                 spine.set_visible(False)
             if captions is not None and label in captions:
                 red = highlight is not None and label in highlight and bool(highlight[label][c])
-                ax.set_title(captions[label][c], fontsize=8, color="tab:red" if red else "black", pad=2)
+                ax.set_title(captions[label][c], fontsize=9, color="tab:red" if red else "black", pad=2)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
     if title:
         fig.suptitle(title)
@@ -226,7 +226,7 @@ def plot_latent(
         m = labels == c
         name = class_names[c] if class_names is not None else str(c)
         ax.scatter(codes[m, 0], codes[m, 1], s=s, color=cmap(c % 10), label=name, alpha=0.7, rasterized=True)
-    ax.legend(markerscale=4, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    ax.legend(markerscale=4, fontsize=9, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     if title:
