@@ -1,8 +1,10 @@
 """Write the README's course index from the notebooks' committed outputs.
 
 For every notebooks/NN_*.ipynb it reads: the one-line English summary in the notebook
-metadata (``metadata.course.summary``), the wall time the last cell printed
-(«время выполнения блокнота: N с»), and the printed lines of cells tagged ``headline``.
+metadata (``metadata.course.summary``), the wall time of the committed run (from the execution
+timestamps nbclient stores in each code cell's metadata: the first cell's start to the last
+cell's reply; a notebook without them may still print «время выполнения блокнота: N с» in its
+last cell), and the printed lines of cells tagged ``headline``.
 The table goes between the ``<!-- course-index -->`` markers in README.md.
 
     python scripts/course_index.py          # rewrite README.md
@@ -15,6 +17,7 @@ import argparse
 import json
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +35,16 @@ def _stdout(cell) -> str:
     )
 
 
+def run_seconds(code_cells: list[dict]) -> float | None:
+    """Seconds from the first code cell's start to the last code cell's reply (nbclient's timestamps)."""
+    stamps = [c.get("metadata", {}).get("execution", {}) for c in code_cells]
+    start = next((s["iopub.status.busy"] for s in stamps if "iopub.status.busy" in s), None)
+    end = next((s["shell.execute_reply"] for s in reversed(stamps) if "shell.execute_reply" in s), None)
+    if start is None or end is None:
+        return None
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
 def notebook_row(path: Path) -> str:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -42,9 +55,12 @@ def notebook_row(path: Path) -> str:
         raise CourseIndexError(f"{path.name}: metadata.course.summary is missing")
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     match = RUNTIME.search(_stdout(code[-1])) if code else None
-    if not match:
-        raise CourseIndexError(f"{path.name}: the last cell has not printed its wall time (run `make run`)")
-    seconds = int(match.group(1))
+    seconds = int(match.group(1)) if match else run_seconds(code)
+    if seconds is None:
+        raise CourseIndexError(
+            f"{path.name}: no execution timestamps in the cells and no printed wall time (run `make run`)"
+        )
+    seconds = round(seconds)
     runtime = f"{seconds} s" if seconds < 90 else f"{seconds / 60:.1f} min"
     headlines = []
     for cell in code:
