@@ -187,3 +187,20 @@ def test_threshold_at_fpr_just_below_one_gives_the_minimum():
     scores = torch.tensor([3.0, 1.0, 2.0, 5.0, 4.0])
     assert threshold_at_fpr(scores, 1 - 1e-12) == 1.0  # all but the smallest score above it
     assert threshold_at_fpr(scores, 0.0) == 5.0
+
+
+def test_plot_legends_keep_the_course_font_size():
+    """Legends use the course style (10 pt, readable on a projector), not a smaller size of their own."""
+    import matplotlib.pyplot as plt
+
+    from utils.plotting import COURSE_STYLE
+
+    s, y = _random_problem()
+    with plt.rc_context(COURSE_STYLE):
+        fig = plot_roc_pr({"a": (s, y)})
+        fig2 = plot_score_histograms(s[~y].abs() + 0.1, s[y].abs() + 0.1, thresholds={"t": 1.0})
+    for ax in (*fig.axes, *fig2.axes):
+        sizes = {t.get_fontsize() for t in ax.get_legend().get_texts()}
+        assert min(sizes) >= 9, f"legend font {sizes} pt is too small for a projector"
+    plt.close(fig)
+    plt.close(fig2)

@@ -214,7 +214,7 @@ def plot_roc_pr(results: Mapping[str, tuple[torch.Tensor, torch.Tensor]], *, tit
     ax_pr.set(xlabel="recall", ylabel="precision", title="Precision–recall", ylim=(0, 1.02))
     for ax in (ax_roc, ax_pr):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="lower right" if ax is ax_roc else "lower left")
+        ax.legend(loc="lower right" if ax is ax_roc else "lower left")
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -258,7 +258,7 @@ def plot_score_histograms(
         ax.axvline(t, color=f"C{i + 2}", ls=styles[i % len(styles)], lw=1.6, label=label)
     ax.set_xlabel("log10(ошибка реконструкции)" if log else "ошибка реконструкции")
     ax.set_ylabel("плотность")
-    ax.legend(fontsize=8)
+    ax.legend()
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title)

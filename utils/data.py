@@ -287,7 +287,7 @@ def train_val_split(images, labels, *, val_size: int | float = 0.1, seed: int = 
 
 
 def filter_classes(images, labels, classes):
-    """Keep only samples whose label is in ``classes`` (an int or an iterable of ints; notebook 04)."""
+    """Keep only samples whose label is in ``classes`` (an int or an iterable of ints; notebook 05)."""
     check_images("images", images)
     check_labels("labels", labels, n=images.shape[0])
     wanted = [classes] if isinstance(classes, int) else list(classes)
