@@ -8,7 +8,7 @@ from torch.distributions import Normal, kl_divergence
 
 from utils import fit, seed_everything
 from utils.losses import bernoulli_nll, elbo_terms, kl_normal_standard
-from utils.vae import VAE, iwae_log_likelihood
+from utils.vae import VAE, iwae_log_likelihood, posterior_params
 
 
 def _images(n=64, seed=0):
@@ -237,3 +237,32 @@ def test_models_and_losses_name_the_expected_input(x, match):
         vae.decode(torch.zeros(3, 5))
     with pytest.raises(ValueError, match=r"z must have dtype torch.float32"):
         Autoencoder(2, (8,)).decode(torch.zeros(3, 2, dtype=torch.float64))
+
+
+def test_posterior_params_match_encode_batch_by_batch():
+    seed_everything(0)
+    model = VAE(latent_dim=3, hidden=(16,))
+    model.train()
+    x = _images(25)
+    mu, sigma = posterior_params(model, x, batch_size=7)
+    mu_ref, logvar_ref = model.encode(x)
+    assert mu.shape == sigma.shape == (25, 3)
+    assert torch.allclose(mu, mu_ref, atol=1e-6)
+    assert torch.allclose(sigma, torch.exp(0.5 * logvar_ref), atol=1e-6)
+    assert model.training  # the mode is restored
+    assert not mu.requires_grad
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda m, x: posterior_params(torch.nn.Linear(2, 2), x), "model must be a utils.vae.VAE"),
+        (lambda m, x: posterior_params(m, x[:0]), "at least one image"),
+        (lambda m, x: posterior_params(m, x, batch_size=0), "batch_size"),
+        (lambda m, x: posterior_params(m, x * 2), r"x must have values in \[0.0, 1.0\]"),
+    ],
+)
+def test_posterior_params_rejects_bad_input(call, match):
+    model = VAE(latent_dim=2, hidden=(8,))
+    with pytest.raises(ValueError, match=match):
+        call(model, _images(3))

@@ -1,4 +1,4 @@
-"""Fréchet distance between generated and real images in a classifier's feature space (notebook 05).
+"""Fréchet distance between generated and real images in a classifier's feature space (notebook 06).
 
 The MNIST analogue of FID (Heusel et al., 2017): take the penultimate-layer features of
 the notebook-01 digit classifier (:class:`utils.models.MLPClassifier`) for two sets of
@@ -37,7 +37,7 @@ def _body(classifier: nn.Module) -> nn.Module:
 def classifier_features(
     classifier: nn.Module, images: torch.Tensor, *, batch_size: int = 1024
 ) -> torch.Tensor:
-    """Penultimate-layer features (the input of the last linear layer), N×H on the CPU (notebook 05).
+    """Penultimate-layer features (the input of the last linear layer), N×H on the CPU (notebook 06).
 
     ``classifier`` is a :class:`utils.models.MLPClassifier`; ``images`` are N×1×28×28 in [0, 1].
     """
@@ -54,7 +54,7 @@ def classifier_features(
 
 
 def gaussian_stats(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean (H) and unbiased covariance (H×H) of N×H features, in float64 (notebook 05)."""
+    """Mean (H) and unbiased covariance (H×H) of N×H features, in float64 (notebook 06)."""
     check_tensor("features", features, ndim=(2,), floating=True)
     if features.shape[0] < 2:
         raise ValueError(
@@ -84,7 +84,7 @@ def _frechet_args(mu1, cov1, mu2, cov2) -> None:
 
 @validate_args(_frechet_args)
 def frechet_distance(mu1, cov1, mu2, cov2) -> float:
-    """‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2 (Σ₁ Σ₂)^{1/2}) for N(μ₁, Σ₁) and N(μ₂, Σ₂) (notebook 05).
+    """‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2 (Σ₁ Σ₂)^{1/2}) for N(μ₁, Σ₁) and N(μ₂, Σ₂) (notebook 06).
 
     Tr (Σ₁Σ₂)^{1/2} is computed as Σ √λ of the symmetric PSD matrix Σ₁^{1/2} Σ₂ Σ₁^{1/2}
     (same eigenvalues as Σ₁Σ₂), so no complex square roots appear.
@@ -99,7 +99,7 @@ def frechet_distance(mu1, cov1, mu2, cov2) -> float:
 def frechet_classifier_distance(
     classifier: nn.Module, images_a: torch.Tensor, images_b: torch.Tensor
 ) -> float:
-    """Fréchet distance between the classifier-feature Gaussians of two image sets (notebook 05)."""
+    """Fréchet distance between the classifier-feature Gaussians of two image sets (notebook 06)."""
     fa = classifier_features(classifier, images_a)
     fb = classifier_features(classifier, images_b)
     return frechet_distance(*gaussian_stats(fa), *gaussian_stats(fb))

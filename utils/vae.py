@@ -4,6 +4,7 @@
   (split with ``chunk(2, dim=-1)``), the sample is drawn with ``randn_like`` on the
   input's device, the decoder returns Bernoulli logits. Its loss, the ELBO, is
   :func:`utils.losses.elbo_terms`.
+* :func:`posterior_params` — μ and σ of q(z|x) for a whole set of images, batch by batch (notebook 05).
 * :func:`iwae_log_likelihood` — the importance-sampled bound on log p(x) with k samples
   (Burda et al., 2016); k = 1 is the ELBO, larger k is tighter (notebook 06).
 """
@@ -27,7 +28,7 @@ from .checks import (
 from .losses import bernoulli_nll
 from .models import mlp
 
-__all__ = ["VAE", "iwae_log_likelihood"]
+__all__ = ["VAE", "iwae_log_likelihood", "posterior_params"]
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -98,6 +99,33 @@ class VAE(nn.Module):
         mu, logvar = self.encode(x)
         z = self.reparameterize(mu, logvar)
         return self.decode_logits(z), mu, logvar
+
+
+def _posterior_args(model, x, *, batch_size=1024) -> None:
+    _vae_images("x", model, x)
+    check_positive_int("batch_size", batch_size)
+
+
+@torch.no_grad()
+@validate_args(_posterior_args)
+def posterior_params(
+    model: VAE, x: torch.Tensor, *, batch_size: int = 1024
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(mu, sigma)`` of q(z|x) for every image of ``x``, each N×d on the CPU (notebook 05).
+
+    The images go through ``model.encode`` in batches of ``batch_size`` on the model's device,
+    in eval mode and without gradients; σ = exp(½ log σ²).
+    """
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    mus, sigmas = [], []
+    for start in range(0, x.shape[0], batch_size):
+        mu, logvar = model.encode(x[start : start + batch_size].to(device))
+        mus.append(mu.cpu())
+        sigmas.append(torch.exp(0.5 * logvar).cpu())
+    model.train(was_training)
+    return torch.cat(mus), torch.cat(sigmas)
 
 
 def _iwae_args(model, x, *, k=100, batch_size=100, k_chunk=100, generator=None) -> None:
