@@ -1,15 +1,15 @@
-"""«Нарисуйте свою цифру»: a drawing canvas that turns a mouse drawing into an MNIST-like image.
+"""A "draw your digit" canvas that turns a mouse drawing into an MNIST-like image.
 
 Introduced in notebook 04 (the autoencoder's reconstruction and anomaly score of one's own drawing)
-and reused in notebook 05 (where the drawing lands in the VAE's 2-D латентное пространство).
+and reused in notebook 05 (where the drawing lands in the VAE's 2-D latent space).
 
 ``DigitCanvas`` is an ipywidgets box around an ``ipycanvas.Canvas``: the strokes are recorded in
 Python (the canvas only shows them), rasterised with a round brush and preprocessed like MNIST by
 :func:`preprocess_drawing` (bounding box → longer side scaled to 20 px → centre of mass in the
-middle of a 28×28 frame). After every stroke, and after «Очистить», each callback registered with
+middle of a 28×28 frame). After every stroke, and after the clear button, each callback registered with
 :meth:`DigitCanvas.on_change` receives the result as a ``1×1×28×28`` float tensor in ``[0, 1]``.
 The widget needs a live kernel; in a saved notebook (GitHub, nbconvert) its text form is a short
-Russian note instead of ``VBox(...)``.
+note to the student instead of ``VBox(...)``.
 """
 
 from __future__ import annotations

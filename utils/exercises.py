@@ -1,4 +1,4 @@
-"""Self-checks for the «Задание» cells (introduced in notebook 02).
+"""Self-checks for the «Задание» cells (introduced in notebook 01).
 
 A solution cell assigns a variable; in the student edition it is replaced by a stub
 that leaves the variable as ``None``. The check cell then fails with a clear hint;

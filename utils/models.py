@@ -20,7 +20,10 @@ __all__ = ["MLPClassifier", "Autoencoder", "mlp"]
 
 
 def mlp(sizes: Sequence[int], *, final_activation: nn.Module | None = None) -> nn.Sequential:
-    """Linear layers with ReLU between them: ``mlp([784, 256, 10])`` (notebook 01)."""
+    """Linear layers with ReLU between them: ``mlp([784, 256, 10])``.
+
+    Called directly in notebook 07; inside :class:`MLPClassifier` and :class:`Autoencoder` since 01.
+    """
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")

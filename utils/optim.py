@@ -1,4 +1,4 @@
-"""Optimiser factories for :func:`utils.fit` (introduced in notebook 01).
+"""Optimiser factories for :func:`utils.fit` (introduced in notebook 02).
 
 * :func:`adam` — ``torch.optim.Adam``, fused where PyTorch has a fused kernel for the device;
   ``fit`` uses it when no optimiser is given.
