@@ -33,7 +33,7 @@ def cache_path(name: str, model: torch.nn.Module, recipe: dict, seed: int, data)
         "architecture": repr(model),
         "seed": seed,
         "data": [[list(t.shape), round(float(t.double().sum()), 3)] for t in data],
-        "torch": torch.__version__,
+        "torch": torch.version.__version__,
     }
     key = hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:16]
     root = os.environ.get(CACHE_ENV_VAR)
