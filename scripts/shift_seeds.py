@@ -70,8 +70,17 @@ def failing_cells(nb) -> list[tuple[int, str, str]]:
     return failures
 
 
-def run(path: Path, shift: int, timeout: int, keep: Path | None) -> list[tuple[int, str, str]]:
+def load(path: Path):
+    """The notebook at ``path`` as an nbformat node, each cell's source one string (files store lists)."""
     nb = nbformat.from_dict(read_notebook(path))
+    for cell in nb.cells:
+        if not isinstance(cell.source, str):
+            cell.source = "".join(cell.source)
+    return nb
+
+
+def run(path: Path, shift: int, timeout: int, keep: Path | None) -> list[tuple[int, str, str]]:
+    nb = load(path)
     n = shift_notebook(nb, shift)
     print(f"== {path.name}: {n} seeds shifted by {shift}", flush=True)
     start = time.perf_counter()

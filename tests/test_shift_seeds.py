@@ -42,3 +42,19 @@ def test_a_bad_notebook_is_named(tmp_path, capsys):
     bad.write_text("{", encoding="utf-8")
     assert shift_seeds.main(["--shift", "1000", str(bad)]) == 2
     assert "03_broken.ipynb: not valid JSON" in capsys.readouterr().err
+
+
+def test_a_notebook_saved_with_list_sources_is_shifted(tmp_path):
+    """Jupyter saves a cell's source as a list of lines; the seeds in it are shifted all the same."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("utils.seed_everything(0)\nx = 1\n")]
+    path = tmp_path / "nb.ipynb"
+    text = nbformat.writes(nb).replace(
+        '"source": "utils.seed_everything(0)\\nx = 1\\n"',
+        '"source": ["utils.seed_everything(0)\\n", "x = 1\\n"]',
+    )
+    assert '"source": [' in text
+    path.write_text(text, encoding="utf-8")
+    nb = shift_seeds.load(path)
+    assert shift_seeds.shift_notebook(nb, 1000) == 1
+    assert nb.cells[0].source == "utils.seed_everything(1000)\nx = 1\n"
