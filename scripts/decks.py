@@ -49,6 +49,13 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 .reveal .jp-InputArea-editor pre *, .reveal .jp-OutputArea-output pre * {
   font-size: 13px !important; line-height: 1.35 !important; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
+/* «Литература»: the list on one slide, two columns of small type (the id may be percent-encoded) */
+.reveal section:has(h2[id="Литература"]) ul,
+.reveal section:has(h2[id="%D0%9B%D0%B8%D1%82%D0%B5%D1%80%D0%B0%D1%82%D1%83%D1%80%D0%B0"]) ul {
+  columns: 2; column-gap: 2em; }
+.reveal section:has(h2[id="Литература"]) li,
+.reveal section:has(h2[id="%D0%9B%D0%B8%D1%82%D0%B5%D1%80%D0%B0%D1%82%D1%83%D1%80%D0%B0"]) li {
+  font-size: 13px; line-height: 1.3; break-inside: avoid; }
 </style>
 {%- endblock html_head_css -%}
 {% block footer_js %}
