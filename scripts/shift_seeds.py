@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from notebook_json import NotebookError, read_notebook
+from notebook_json import NotebookError, read_notebook, source_of
 
 # (pattern, group holding the number). Only literals are shifted; expressions are left alone.
 SEED_PATTERNS = [
@@ -74,8 +74,7 @@ def load(path: Path):
     """The notebook at ``path`` as an nbformat node, each cell's source one string (files store lists)."""
     nb = nbformat.from_dict(read_notebook(path))
     for cell in nb.cells:
-        if not isinstance(cell.source, str):
-            cell.source = "".join(cell.source)
+        cell.source = source_of(cell)
     return nb
 
 
